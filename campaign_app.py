@@ -1,0 +1,69 @@
+"""Spotlight: page config, sign-in gate, navigation and the shared sidebar."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from campaigns.auth import ROLE_LABELS, Permission
+from campaigns.errors import SpotlightError
+from ui import resources, state
+from ui.auth import require_sign_in, sign_out
+from ui.i18n import LANGUAGES, t
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="Spotlight", page_icon=":material/campaign:", layout="wide")
+
+try:
+    settings = resources.settings()
+    db = resources.engine()
+    resources.store()
+except SpotlightError as exc:
+    st.title("Spotlight")
+    st.error(exc.message)
+    st.stop()
+
+actor = require_sign_in(db)
+
+with st.sidebar:
+    st.markdown(f"**{t('Spotlight')}**")
+    st.caption(
+        t("Signed in as {email} ({role})", email=actor.email, role=t(ROLE_LABELS[actor.role]))
+    )
+    st.selectbox(
+        t("Language"),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=state.LANGUAGE,
+    )
+    st.button(t("Sign out"), on_click=sign_out, key="app__sign_out")
+
+editor = actor.can(Permission.EDIT_CONTENT)
+sections: dict[str, list[st.Page]] = {
+    "": [st.Page("pages/home.py", title=t("Today"), icon=":material/today:", default=True)]
+}
+if editor:
+    sections[t("People")] = [
+        st.Page("pages/role_models.py", title=t("Role models"), icon=":material/groups:")
+    ]
+    sections[t("Media")] = [
+        st.Page("pages/portraits.py", title=t("Portraits"), icon=":material/movie:")
+    ]
+    sections[t("Plan")] = [
+        st.Page("pages/campaigns.py", title=t("Campaigns"), icon=":material/campaign:"),
+        st.Page("pages/calendar.py", title=t("Calendar"), icon=":material/calendar_month:"),
+    ]
+sections[t("Measure")] = [
+    st.Page("pages/reach.py", title=t("Reach"), icon=":material/insights:"),
+    st.Page("pages/impact.py", title=t("Applications & impact"), icon=":material/trending_up:"),
+]
+if actor.can(Permission.MANAGE_USERS):
+    sections[t("Admin")] = [
+        st.Page(
+            "pages/admin.py", title=t("Accounts & audit"), icon=":material/admin_panel_settings:"
+        )
+    ]
+
+st.navigation(sections).run()

@@ -1,0 +1,5 @@
+"""Entry point of `python -m campaigns`."""
+
+from campaigns.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""Command line for scripted jobs: `python -m campaigns <group> <command>`.
+
+Exit codes: 0 success, 2 bad input (one clear line on stderr), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Engine
+
+from campaigns import accounts, demo
+from campaigns.auth import SYSTEM, parse_role
+from campaigns.config import Settings, load_settings
+from campaigns.db import ensure_schema_current, make_engine, upgrade_database
+from campaigns.errors import SpotlightError
+from campaigns.storage import open_store
+
+log = logging.getLogger("campaigns")
+
+Handler = Callable[[argparse.Namespace, Settings], dict[str, Any]]
+
+
+def _engine(settings: Settings, *, upgrade: bool = False) -> Engine:
+    engine = make_engine(settings.database_url)
+    if upgrade:
+        upgrade_database(engine)
+    else:
+        ensure_schema_current(engine)
+    return engine
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    _engine(settings, upgrade=True)
+    return {"message": "The database is up to date."}
+
+
+def _users_create(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    password: str | None = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif args.password_prompt:
+        password = getpass.getpass("Password: ")
+    account = accounts.create_user(
+        _engine(settings), SYSTEM, args.email, parse_role(args.role), args.name or "", password
+    )
+    return {
+        "message": f"Created the account {account.email} ({account.role.value}).",
+        "id": account.id,
+        "email": account.email,
+        "role": account.role.value,
+    }
+
+
+def _users_list(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    rows = accounts.list_users(_engine(settings), SYSTEM)
+    lines = [
+        f"{a.email}\t{a.role.value}\t{'active' if a.active else 'disabled'}\t"
+        f"{'password' if a.has_password else 'single sign-on only'}"
+        for a in rows
+    ]
+    return {
+        "message": "\n".join(lines) if lines else "There are no accounts yet.",
+        "users": [
+            {"id": a.id, "email": a.email, "role": a.role.value, "active": a.active} for a in rows
+        ],
+    }
+
+
+def _demo_load(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    summary = demo.load_demo(_engine(settings, upgrade=True), open_store(settings))
+    return {"message": summary.sentence(), **summary.as_dict()}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-command per job."""
+    parser = argparse.ArgumentParser(
+        prog="python -m campaigns", description="Spotlight's command line for scripted jobs."
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="GROUP")
+
+    db = groups.add_parser("db", help="database schema").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    db.add_parser("upgrade", help="create or upgrade the database").set_defaults(
+        handler=_db_upgrade
+    )
+
+    users = groups.add_parser("users", help="team accounts").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    create = users.add_parser("create", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, help="viewer, editor, privacy_officer or admin")
+    create.add_argument("--name", help="name shown in the app")
+    secret = create.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    secret.add_argument("--password-prompt", action="store_true", help="ask for the password")
+    create.set_defaults(handler=_users_create)
+    users.add_parser("list", help="list accounts").set_defaults(handler=_users_list)
+
+    demo_group = groups.add_parser("demo", help="demonstration data").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    demo_group.add_parser("load", help="load the demo dataset (safe to run twice)").set_defaults(
+        handler=_demo_load
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed a usage line
+        return 0 if exc.code == 0 else 2
+    handler: Handler = args.handler
+    try:
+        result = handler(args, load_settings())
+    except SpotlightError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("internal error")
+        print(
+            "Error: something went wrong inside Spotlight; the details are in the log above.",
+            file=sys.stderr,
+        )
+        return 1
+    if args.json:
+        print(json.dumps(result, default=str))
+    else:
+        print(result["message"])
+    return 0

@@ -1,0 +1,46 @@
+"""Errors a person using Spotlight can read: every message is a full sentence for a comms team."""
+
+from __future__ import annotations
+
+
+class SpotlightError(Exception):
+    """Something the user can act on; the message is shown as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(SpotlightError):
+    """What the user typed or uploaded cannot be accepted."""
+
+
+class NotFound(SpotlightError):
+    """The thing asked for does not exist (any more)."""
+
+
+class Conflict(SpotlightError):
+    """The change clashes with data that already exists."""
+
+
+class PermissionDenied(SpotlightError):
+    """The signed-in person's role does not allow this action."""
+
+
+class SignInFailed(SpotlightError):
+    """The e-mail or password is wrong, or the account is disabled."""
+
+
+class ConfigurationError(SpotlightError):
+    """A setting is wrong; Spotlight cannot start until it is fixed."""
+
+
+class StorageError(SpotlightError):
+    """The media store could not be reached or refused the operation."""
+
+
+class DatabaseNotReady(SpotlightError):
+    """The database has not been created or upgraded yet."""

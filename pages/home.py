@@ -1,0 +1,66 @@
+"""Today: what needs attention now — upcoming and blocked posts, expiring consents, targets."""
+
+import streamlit as st
+
+from campaigns import demo
+from campaigns.auth import Permission
+from campaigns.errors import SpotlightError
+from campaigns.targets import targets_progress
+from ui import resources, state
+from ui.auth import signed_in
+from ui.i18n import t
+from ui.widgets import empty_state, flash, show_flash
+
+actor = signed_in()
+db = resources.engine()
+
+st.title(t("Today"))
+show_flash()
+
+if actor.can(Permission.MANAGE_USERS) and not demo.is_loaded(db):
+    with st.container(border=True):
+        st.markdown(t("**New here?** Load a demo dataset to see every page filled in."))
+        if st.button(t("Load demo data"), key=state.HOME_DEMO_BUTTON, type="primary"):
+            try:
+                with st.spinner(t("Loading the demo data…")):
+                    summary = demo.load_demo(db, resources.store(), actor)
+            except SpotlightError as exc:
+                st.error(exc.message)
+            else:
+                flash(summary.sentence())
+                st.cache_data.clear()
+                st.rerun()
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("Upcoming posts"))
+    empty_state(
+        t("No posts planned"),
+        t("Posts planned on the calendar for the next 14 days will be listed here."),
+    )
+    st.subheader(t("Posts blocked by a problem"))
+    empty_state(
+        t("Nothing blocked"),
+        t("Posts that cannot go out (consent withdrawn or expired, missing captions…) show here."),
+    )
+with right:
+    st.subheader(t("Consents expiring soon"))
+    empty_state(
+        t("No consent expires soon"),
+        t(
+            "Consents that end within {days} days will be listed here, ready for renewal.",
+            days=resources.settings().consent_expiry_warning_days,
+        ),
+    )
+
+st.subheader(t("Progress towards our targets"))
+columns = st.columns(3)
+for column, progress in zip(columns, targets_progress(), strict=True):
+    with column, st.container(border=True):
+        goal = t("Target: at least {share:.0%}", share=progress.target.minimum_share)
+        if progress.share is None:
+            st.metric(t(progress.target.label), t("No data yet"), help=goal)
+            st.caption(goal + " · " + t("Import applications to see where we stand."))
+        else:
+            st.metric(t(progress.target.label), f"{progress.share:.0%}", help=goal)
+            st.caption(goal)

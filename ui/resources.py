@@ -1,0 +1,38 @@
+"""Process-wide resources (settings, database, media store), created once and cached."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from campaigns.config import Settings, load_settings
+from campaigns.db import ensure_schema_current, make_engine
+from campaigns.storage import MediaStore, open_store
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The settings, read once per server process."""
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """The database engine, checked to be at the newest schema."""
+    db = make_engine(settings().database_url)
+    ensure_schema_current(db)
+    return db
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> MediaStore:
+    """The media store, checked to be reachable."""
+    media = open_store(settings())
+    media.check()
+    return media
+
+
+def clear_all() -> None:
+    """Forget every cached resource and frame (tests, and after a settings change)."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
