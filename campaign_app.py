@@ -9,7 +9,7 @@ import streamlit as st
 from campaigns.auth import ROLE_LABELS, Permission
 from campaigns.errors import SpotlightError
 from ui import resources, state
-from ui.auth import require_sign_in, sign_out
+from ui.auth import current_actor, sign_in_page, sign_out
 from ui.i18n import LANGUAGES, t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -25,7 +25,14 @@ except SpotlightError as exc:
     st.error(exc.message)
     st.stop()
 
-actor = require_sign_in(db)
+actor = current_actor()
+if actor is None:
+    # Before sign-in the navigation holds one hidden page, so nothing else is even listed.
+    st.navigation(
+        [st.Page(lambda: sign_in_page(db), title=t("Sign in"), url_path="sign-in")],
+        position="hidden",
+    ).run()
+    st.stop()
 
 with st.sidebar:
     st.markdown(f"**{t('Spotlight')}**")

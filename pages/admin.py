@@ -42,7 +42,7 @@ with accounts_tab:
             ]
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
     role_names = list(Role)
@@ -131,5 +131,5 @@ with audit_tab:
                 ]
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )

@@ -49,11 +49,8 @@ def sign_out() -> None:
         st.logout()
 
 
-def require_sign_in(db: Engine) -> Actor:
-    """Return the signed-in person, or show the sign-in (or first administrator) form and stop."""
-    actor = current_actor()
-    if actor is not None:
-        return actor
+def sign_in_page(db: Engine) -> None:
+    """The only page shown before sign-in: single sign-on, first administrator, or password."""
     st.title(t("Spotlight"))
     if sso_configured():
         _single_sign_on(db)
@@ -61,8 +58,6 @@ def require_sign_in(db: Engine) -> Actor:
         _first_admin_form(db)
     else:
         _password_form(db)
-    st.stop()
-    raise AssertionError("unreachable")  # st.stop() ends the script run
 
 
 def _single_sign_on(db: Engine) -> None:

@@ -85,7 +85,7 @@ def test_concurrent_writers_on_sqlite_never_see_database_is_locked(sqlite_db: En
                             created_at=datetime.now(UTC),
                         )
                     )
-        except BaseException as exc:  # noqa: BLE001 - the test reports any failure
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]

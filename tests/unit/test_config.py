@@ -38,7 +38,11 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("SPOTLIGHT_DATABASE_URL", "not a url", "SPOTLIGHT_DATABASE_URL is not a database address"),
         ("SPOTLIGHT_DATABASE_URL", "mysql://x/y", "must point to SQLite or PostgreSQL"),
-        ("SPOTLIGHT_MEDIA_STORE", "ftp://host/x", "must be a folder or an address starting with s3"),
+        (
+            "SPOTLIGHT_MEDIA_STORE",
+            "ftp://host/x",
+            "must be a folder or an address",
+        ),
         ("SPOTLIGHT_MEDIA_STORE", "s3:///prefix", "must name a bucket"),
         ("SPOTLIGHT_TIME_ZONE", "Mars/Olympus", "is not a known time zone"),
         ("SPOTLIGHT_MAX_UPLOAD_MB", "lots", "SPOTLIGHT_MAX_UPLOAD_MB has a value Spotlight cannot"),
