@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Engine, select
 
@@ -11,6 +12,7 @@ from campaigns import audit
 from campaigns.accounts import hash_password
 from campaigns.auth import SYSTEM, Actor, Permission, Role, require
 from campaigns.db import read_only, transaction
+from campaigns.demo_people import load_demo_people
 from campaigns.models import User
 from campaigns.storage import MediaStore
 
@@ -68,8 +70,12 @@ def _load_accounts(db: Engine, store: MediaStore, actor: Actor, summary: DemoSum
     summary.add("demo accounts", created)
 
 
+def _load_people(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
+    summary.add("role models", load_demo_people(db, store, actor, date.today()))
+
+
 # Each capability appends its own step; steps run in order and must each be idempotent.
-DEMO_STEPS: list[DemoStep] = [_load_accounts]
+DEMO_STEPS: list[DemoStep] = [_load_accounts, _load_people]
 
 
 def is_loaded(db: Engine) -> bool:

@@ -44,3 +44,11 @@ class StorageError(SpotlightError):
 
 class DatabaseNotReady(SpotlightError):
     """The database has not been created or upgraded yet."""
+
+
+class InvalidFields(InvalidInput):
+    """A form has problems; `fields` maps each field name to its sentence."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(" ".join(fields.values()))
+        self.fields = fields

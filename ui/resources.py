@@ -36,3 +36,9 @@ def clear_all() -> None:
     """Forget every cached resource and frame (tests, and after a settings change)."""
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
+def media_bytes(key: str) -> bytes:
+    """The bytes of a stored media file (thumbnails), cached for ten minutes."""
+    return store().read_bytes(key)

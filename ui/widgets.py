@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from campaigns.consent import STATUS_LABELS, ConsentStatus
 from ui import state
 from ui.i18n import t
 
@@ -30,3 +31,28 @@ def show_flash() -> None:
 def coming_soon(what: str) -> None:
     """The empty state of a capability the team cannot use yet."""
     empty_state(t("Nothing here yet"), what)
+
+
+STATUS_COLOURS = {
+    "valid": "green",
+    "expiring_soon": "orange",
+    "expired": "red",
+    "withdrawn": "violet",
+    "none": "gray",
+}
+STATUS_ICONS = {
+    "valid": ":material/check_circle:",
+    "expiring_soon": ":material/schedule:",
+    "expired": ":material/event_busy:",
+    "withdrawn": ":material/block:",
+    "none": ":material/help:",
+}
+
+
+def status_badge(status: ConsentStatus) -> None:
+    """A consent status as a coloured badge with an icon and words (never colour alone)."""
+    st.badge(
+        t(STATUS_LABELS[status]),
+        color=STATUS_COLOURS[status.value],  # type: ignore[arg-type]
+        icon=STATUS_ICONS[status.value],
+    )

@@ -1,4 +1,4 @@
-"""A real `streamlit run campaign_app.py` on a free loopback port, and Debian's Chromium to drive it.
+"""A real `streamlit run campaign_app.py` on a free loopback port, driven by Debian's Chromium.
 
 The server gets its own SQLite file and media folder, so it starts on an empty database: the
 first visit shows the "create the first administrator" form. Its log is attached to the report of
@@ -8,6 +8,7 @@ every failing browser test.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,9 +17,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from tests.conftest import skip_or_fail
 
@@ -34,7 +37,34 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+TIMEOUT_MS = 15_000
+# Only the app under test: the favicon Streamlit would fetch from Google stays offline too.
+NOT_LOOPBACK = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://")
 SERVER_LOG = pytest.StashKey[Path]()
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    """The running server: its URL and the environment its command line needs."""
+
+    url: str
+    env: dict[str, str]
+
+    def cli(self, *args: str) -> str:
+        """Run `python -m campaigns ...` against the server's database; return its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "campaigns", *args],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"`campaigns {' '.join(args)}` failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
 
 
 def _chromium_path() -> str | None:
@@ -62,9 +92,7 @@ def _read_log(path: Path) -> str:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Attach the Streamlit server's log to every failing browser test."""
     report: pytest.TestReport = yield
     log = item.config.stash.get(SERVER_LOG, None)
@@ -84,30 +112,32 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(
-    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
-) -> Iterator[str]:
-    """The URL of a Streamlit server running Spotlight on an empty, migrated database."""
+def browser(chromium_executable: str) -> Iterator[Browser]:
+    """One headless Chromium for the whole session."""
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def app(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[App]:
+    """Spotlight served by `streamlit run` on a free port, on an empty, migrated database."""
     workdir = tmp_path_factory.mktemp("spotlight-browser")
     env = {
         **os.environ,
         "SPOTLIGHT_DATABASE_URL": f"sqlite:///{workdir / 'spotlight.db'}",
         "SPOTLIGHT_MEDIA_STORE": str(workdir / "media"),
     }
-    upgrade = subprocess.run(
-        [sys.executable, "-m", "campaigns", "db", "upgrade"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if upgrade.returncode != 0:
-        pytest.fail(f"`campaigns db upgrade` failed:\n{upgrade.stdout}\n{upgrade.stderr}")
-
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    served = App(url=f"http://127.0.0.1:{port}", env=env)
+    served.cli("db", "upgrade")
+
     log_path = workdir / "streamlit.log"
     pytestconfig.stash[SERVER_LOG] = log_path
     with log_path.open("wb") as log:
@@ -132,18 +162,13 @@ def app_url(
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(url):
+        while not _healthy(served.url):
             if server.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with code {server.returncode}:\n{_read_log(log_path)}"
-                )
+                pytest.fail(f"streamlit exited with code {server.returncode}")
             if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit was not healthy after {STARTUP_TIMEOUT_S:.0f} s:\n"
-                    f"{_read_log(log_path)}"
-                )
+                pytest.fail(f"streamlit was not healthy after {STARTUP_TIMEOUT_S:.0f} s")
             time.sleep(0.2)
-        yield url
+        yield served
     finally:
         server.terminate()
         try:
@@ -151,23 +176,40 @@ def app_url(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
-        del pytestconfig.stash[SERVER_LOG]
 
 
-@pytest.fixture(scope="session")
-def browser(chromium_executable: str) -> Iterator[object]:
-    """One headless Chromium for the whole session."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("Browser tests need the playwright package (requirements-dev.txt)")
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+def open_tab(browser: Browser, errors: list[str]) -> Page:
+    """A page in a fresh browser context (so a fresh Streamlit session), recording JS errors."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route(NOT_LOOPBACK, lambda route: route.abort())
+    tab = context.new_page()
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    return tab
+
+
+@pytest.fixture(scope="module")
+def page_errors() -> list[str]:
+    """Uncaught JavaScript errors seen by the module's shared page."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, app: App, page_errors: list[str]) -> Iterator[Page]:
+    """One tab shared by a module's tests, so the Streamlit session (sign-in) carries over."""
+    tab = open_tab(browser, page_errors)
+    tab.goto(app.url)
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture
+def fresh_page(browser: Browser, app: App) -> Iterator[Page]:
+    """A tab of its own: a new Streamlit session, signed out."""
+    tab = open_tab(browser, [])
+    tab.goto(app.url)
+    yield tab
+    tab.context.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Media handling for role-model portraits: photos now, video probing and rendering later."""
