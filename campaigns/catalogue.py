@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 
 from campaigns import audit
 from campaigns.auth import Actor, Permission, normalise_email, require
-from campaigns.consent import ConsentStatus, ConsentTerms, overall_status
+from campaigns.consent import ConsentStatus, status_from_rank, status_rank_by_person
 from campaigns.db import read_only, transaction, utcnow
 from campaigns.errors import Conflict, InvalidFields, InvalidInput, NotFound
 from campaigns.media.images import prepare_photo
 from campaigns.models import (
     Appearance,
-    ConsentRecord,
     MediaAsset,
     Quote,
     RoleModel,
@@ -577,43 +576,6 @@ def _label_filter(
     )
 
 
-def _dates_only_terms(
-    session: Session, ids: Select[tuple[int]] | Sequence[int] | None
-) -> dict[int, list[ConsentTerms]]:
-    # The person-level status needs only dates and flags: skipping the JSON scopes keeps it fast.
-    query = select(
-        ConsentRecord.id,
-        ConsentRecord.role_model_id,
-        ConsentRecord.valid_from,
-        ConsentRecord.expires_on,
-        ConsentRecord.withdrawn_on,
-        ConsentRecord.proof_key.is_not(None),
-        ConsentRecord.is_minor,
-        ConsentRecord.guardian,
-    )
-    if ids is not None:
-        query = query.where(ConsentRecord.role_model_id.in_(ids))
-    grouped: dict[int, list[ConsentTerms]] = {}
-    empty: frozenset[str] = frozenset()
-    for cid, pid, start, end, withdrawn, proof, minor, guardian in session.execute(query):
-        grouped.setdefault(pid, []).append(
-            ConsentTerms(
-                cid, empty, empty, empty, start, end, withdrawn, False, bool(proof), minor, guardian
-            )
-        )
-    return grouped
-
-
-def person_statuses(
-    session: Session, ids: Select[tuple[int]] | Sequence[int] | None, on: date, warning_days: int
-) -> dict[int, ConsentStatus]:
-    """Each person's overall consent status on a day (people without consent are absent)."""
-    return {
-        pid: overall_status(terms, on, warning_days)
-        for pid, terms in _dates_only_terms(session, ids).items()
-    }
-
-
 def search_role_models(
     db: Engine,
     actor: Actor,
@@ -661,15 +623,22 @@ def search_role_models(
         query = query.outerjoin(last_featured, last_featured.c.role_model_id == RoleModel.id).where(
             or_(last_featured.c.last.is_(None), last_featured.c.last < cutoff)
         )
+    rank = status_rank_by_person(on, warning_days)
+    ordered = (
+        query.add_columns(rank.c.rank)
+        .outerjoin(rank, rank.c.role_model_id == RoleModel.id)
+        .order_by(func.lower(RoleModel.full_name), RoleModel.id)
+    )
     with read_only(db) as session:
-        ids = list(session.scalars(query))
-        statuses = person_statuses(session, query, on, warning_days)
-        status_of = {pid: statuses.get(pid, ConsentStatus.NONE) for pid in ids}
+        matches = [(pid, status_from_rank(r)) for pid, r in session.execute(ordered)]
         if filters.consent_statuses:
-            ids = [pid for pid in ids if status_of[pid] in filters.consent_statuses]
+            matches = [(pid, s) for pid, s in matches if s in filters.consent_statuses]
         counts: dict[ConsentStatus, int] = {}
-        for pid in ids:
-            counts[status_of[pid]] = counts.get(status_of[pid], 0) + 1
+        for _, status in matches:
+            counts[status] = counts.get(status, 0) + 1
+        page = matches[offset : offset + limit]
+        status_of = dict(page)
+        page_ids = list(status_of)
         rows = session.execute(
             select(
                 RoleModel.id,
@@ -683,12 +652,9 @@ def search_role_models(
             )
             .outerjoin(MediaAsset, MediaAsset.id == RoleModel.photo_id)
             .outerjoin(last_featured, last_featured.c.role_model_id == RoleModel.id)
-            .where(RoleModel.id.in_(query))
+            .where(RoleModel.id.in_(page_ids))
             .order_by(func.lower(RoleModel.full_name), RoleModel.id)
         ).all()
-        wanted = set(ids)
-        rows = [r for r in rows if r[0] in wanted][offset : offset + limit]
-        page_ids = [r[0] for r in rows]
         labels: dict[int, dict[str, list[str]]] = {}
         for pid, kind, value in session.execute(
             select(RoleModelLabel.role_model_id, RoleModelLabel.kind, RoleModelLabel.value).where(
@@ -712,7 +678,7 @@ def search_role_models(
         )
         for pid, name, preferred, kind, variants, alt, do_not_use, last in rows
     ]
-    return SearchResult(cards=cards, total=len(ids), counts_by_status=counts)
+    return SearchResult(cards=cards, total=len(matches), counts_by_status=counts)
 
 
 def known_programmes(db: Engine) -> list[str]:
