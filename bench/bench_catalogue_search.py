@@ -8,28 +8,30 @@ from __future__ import annotations
 
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import insert, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from campaigns.auth import SYSTEM  # noqa: E402
-from campaigns.catalogue import CATEGORIES, KINDS, CatalogueFilter, search_role_models  # noqa: E402
-from campaigns.consent import ConsentStatus  # noqa: E402
-from campaigns.db import make_engine, upgrade_database  # noqa: E402
-from campaigns.models import ConsentRecord, RoleModel, RoleModelLabel  # noqa: E402
+from campaigns.auth import SYSTEM
+from campaigns.catalogue import CATEGORIES, KINDS, CatalogueFilter, search_role_models
+from campaigns.consent import ConsentStatus
+from campaigns.db import make_engine, upgrade_database
+from campaigns.models import ConsentRecord, RoleModel, RoleModelLabel
 
 PEOPLE = 10_000
 CONSENTS = 30_000
 REPEATS = 15
 TODAY = date(2026, 11, 29)
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
+BIOS = [
+    "Retrained after twenty years in retail.",
+    "Career change at 45.",
+    "Left school at 16.",
+    "Self-taught developer.",
+]
 PROGRAMMES = ["Web developer", "Data analyst", "Cybersecurity", "Cloud", "UX designer", "Support"]
 
 
@@ -62,7 +64,7 @@ def populate(url: str) -> None:
                     "Left school at 16.",
                     "Self-taught developer.",
                 ]
-            ),  # fmt: skip
+            ),
             "created_at": NOW,
             "updated_at": NOW,
         }

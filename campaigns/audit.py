@@ -32,6 +32,10 @@ SENSITIVE_FIELDS = frozenset(
 )
 
 
+# Fields whose value is itself a list, so a two-item list is not a "before → after" pair.
+LIST_FIELDS = frozenset({"channels", "uses", "media"})
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One line of the audit trail as shown to administrators."""
@@ -56,6 +60,27 @@ def redact(changes: Mapping[str, Any]) -> dict[str, Any]:
         else:
             clean[key] = value
     return clean
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value) or "—"
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
+def describe_changes(changes: Mapping[str, Any]) -> str:
+    """The changes as words: "bio: old → new; role: editor" (lists joined, values shortened)."""
+    parts = []
+    for key, value in changes.items():
+        label = key.replace("_", " ")
+        if isinstance(value, list) and len(value) == 2 and key not in LIST_FIELDS:
+            text = f"{label}: {_plain(value[0])} → {_plain(value[1])}"
+        else:
+            text = f"{label}: {_plain(value)}"
+        parts.append(text if len(text) <= 120 else text[:117] + "…")
+    return "; ".join(parts)
 
 
 def record(

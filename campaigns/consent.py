@@ -732,3 +732,32 @@ def expiring_consents(
 def overall_status_of_views(views: Sequence[ConsentView]) -> ConsentStatus:
     """One status for a person from their consent records as listed on the Consent tab."""
     return best_status(v.status for v in views)
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """A person who withdrew consent recently."""
+
+    role_model_id: int
+    person: str
+    withdrawn_on: date
+    channel: str
+
+
+def recent_withdrawals(db: Engine, actor: Actor, since: date) -> list[Withdrawal]:
+    """People whose consent was withdrawn since a day, newest first."""
+    require(actor, Permission.EDIT_CONTENT)
+    with read_only(db) as session:
+        rows = session.execute(
+            select(
+                RoleModel.id,
+                RoleModel.full_name,
+                func.max(ConsentRecord.withdrawn_on),
+                func.max(ConsentRecord.withdrawal_channel),
+            )
+            .join(ConsentRecord, ConsentRecord.role_model_id == RoleModel.id)
+            .where(ConsentRecord.withdrawn_on >= since)
+            .group_by(RoleModel.id, RoleModel.full_name)
+            .order_by(func.max(ConsentRecord.withdrawn_on).desc())
+        ).all()
+    return [Withdrawal(pid, name, day, channel) for pid, name, day, channel in rows]

@@ -67,25 +67,31 @@ with accounts_tab:
                 flash(t("Created the account {email}.", email=created.email))
                 st.rerun()
 
-    with st.form("admin__edit_user"):
-        st.markdown(f"**{t('Change a role or disable an account')}**")
-        by_email = {a.email: a for a in people}
-        chosen = st.selectbox(t("Account"), list(by_email), key="admin__edit_email")
-        new_role = st.selectbox(
-            t("New role"),
-            role_names,
-            format_func=lambda r: t(ROLE_LABELS[r]),
-            key="admin__edit_role",
-        )
-        active = st.checkbox(t("Account is active"), value=True, key="admin__edit_active")
-        if st.form_submit_button(t("Save the change")) and chosen:
-            try:
-                accounts.update_user(db, actor, by_email[chosen].id, role=new_role, active=active)
-            except SpotlightError as exc:
-                st.error(exc.message)
-            else:
-                flash(t("Saved the change to {email}.", email=chosen))
-                st.rerun()
+    st.markdown(f"**{t('Change a role or disable an account')}**")
+    by_email = {a.email: a for a in people}
+    chosen = st.selectbox(t("Account"), list(by_email), index=None, key="admin__edit_email")
+    if chosen:
+        current = by_email[chosen]
+        # The form's key follows the account, so it opens with that account's role and state.
+        with st.form(f"admin__edit_user_{current.id}"):
+            new_role = st.selectbox(
+                t("Role"),
+                role_names,
+                index=role_names.index(current.role),
+                format_func=lambda r: t(ROLE_LABELS[r]),
+                key=f"admin__edit_role_{current.id}",
+            )
+            active = st.checkbox(
+                t("Account is active"), value=current.active, key=f"admin__edit_active_{current.id}"
+            )
+            if st.form_submit_button(t("Save the change")):
+                try:
+                    accounts.update_user(db, actor, current.id, role=new_role, active=active)
+                except SpotlightError as exc:
+                    st.error(exc.message)
+                else:
+                    flash(t("Saved the change to {email}.", email=chosen))
+                    st.rerun()
 
 with audit_tab:
     entity_types, actions = audit.known_filters(db)
@@ -125,7 +131,7 @@ with audit_tab:
                         t("Who"): e.actor_email,
                         t("Action"): e.action,
                         t("What"): f"{e.entity_type} #{e.entity_id}",
-                        t("Change"): ", ".join(f"{k}: {v}" for k, v in e.changes.items()),
+                        t("Change"): audit.describe_changes(e.changes),
                     }
                     for e in events
                 ]

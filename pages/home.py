@@ -9,7 +9,8 @@ from campaigns.targets import targets_progress
 from ui import resources, state
 from ui.auth import signed_in
 from ui.i18n import t
-from ui.widgets import empty_state, flash, show_flash
+from ui.today_views import today_consents
+from ui.widgets import flash, show_flash
 
 actor = signed_in()
 db = resources.engine()
@@ -31,27 +32,8 @@ if actor.can(Permission.MANAGE_USERS) and not demo.is_loaded(db):
                 st.cache_data.clear()
                 st.rerun()
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("Upcoming posts"))
-    empty_state(
-        t("No posts planned"),
-        t("Posts planned on the calendar for the next 14 days will be listed here."),
-    )
-    st.subheader(t("Posts blocked by a problem"))
-    empty_state(
-        t("Nothing blocked"),
-        t("Posts that cannot go out (consent withdrawn or expired, missing captions…) show here."),
-    )
-with right:
-    st.subheader(t("Consents expiring soon"))
-    empty_state(
-        t("No consent expires soon"),
-        t(
-            "Consents that end within {days} days will be listed here, ready for renewal.",
-            days=resources.settings().consent_expiry_warning_days,
-        ),
-    )
+if actor.can(Permission.EDIT_CONTENT):
+    today_consents(db, actor)
 
 st.subheader(t("Progress towards our targets"))
 columns = st.columns(3)
@@ -59,8 +41,8 @@ for column, progress in zip(columns, targets_progress(), strict=True):
     with column, st.container(border=True):
         goal = t("Target: at least {share:.0%}", share=progress.target.minimum_share)
         if progress.share is None:
-            st.metric(t(progress.target.label), t("No data yet"), help=goal)
-            st.caption(goal + " · " + t("Import applications to see where we stand."))
+            st.markdown(f"**{t(progress.target.label)}**")
+            st.caption(goal + " · " + t("No data yet: import applications to see where we stand."))
         else:
             st.metric(t(progress.target.label), f"{progress.share:.0%}", help=goal)
             st.caption(goal)

@@ -79,7 +79,7 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 def fill_first_admin(page: Page, password: str, again: str) -> None:
     """Fill and submit the first-administrator form."""
-    page.get_by_label("Your name").fill("Ada Admin")
+    page.get_by_label("Your name").fill("Sam Admin")
     page.get_by_label("E-mail").fill(ADMIN_EMAIL)
     page.get_by_label("Password (at least 12 characters)").fill(password)
     page.get_by_label("Password again").fill(again)
@@ -103,6 +103,7 @@ def ensure_signed_in_as_admin(page: Page, app: App) -> None:
 
 def save_full_page(page: Page, path: Path) -> None:
     """Screenshot the whole page: Streamlit scrolls inside <main>, so grow the viewport first."""
+    wait_until_rendered(page)
     viewport = page.viewport_size
     assert viewport is not None
     height = page.evaluate(
@@ -111,21 +112,23 @@ def save_full_page(page: Page, path: Path) -> None:
                 (id) => document.querySelector(`[data-testid="${id}"]`)?.scrollHeight ?? 0))"""
     )
     page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height)})
-    page.evaluate(
-        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
-    )
+    wait_until_rendered(page)
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size(viewport)
 
 
-def test_first_visit_creates_the_administrator_and_opens_today(page: Page, app: App) -> None:
+def test_first_visit_creates_the_administrator_and_opens_today(
+    page: Page, app: App, artifacts_dir: Path
+) -> None:
     expect(page.get_by_text(WELCOME)).to_be_visible()
     wait_until_idle(page)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    save_full_page(page, artifacts_dir / "first_run.png")
 
     fill_first_admin(page, ADMIN_PASSWORD, ADMIN_PASSWORD + "!")
     expect(page.get_by_text("The two passwords are different")).to_be_visible()
     wait_until_idle(page)
+    save_full_page(page, artifacts_dir / "first_run_mismatch.png")
     # A new session still finds nobody: the mismatch created no account.
     page.goto(app.url)
     expect(page.get_by_text(WELCOME)).to_be_visible()
@@ -139,7 +142,7 @@ def test_first_visit_creates_the_administrator_and_opens_today(page: Page, app: 
     assert_no_error_shown(page)
 
 
-def test_load_demo_data_fills_the_app_once(page: Page, app: App) -> None:
+def test_load_demo_data_fills_the_app_once(page: Page, app: App, artifacts_dir: Path) -> None:
     ensure_signed_in_as_admin(page, app)
     load = page.get_by_role("button", name="Load demo data")
 
@@ -149,6 +152,7 @@ def test_load_demo_data_fills_the_app_once(page: Page, app: App) -> None:
     wait_until_idle(page)
     expect(load).to_have_count(0)
     assert_no_error_shown(page)
+    save_full_page(page, artifacts_dir / "demo_loaded.png")
 
 
 @pytest.mark.parametrize(("label", "path"), ADMIN_PAGES, ids=[p or "today" for _, p in ADMIN_PAGES])
@@ -169,7 +173,23 @@ def test_every_page_opens_from_the_sidebar_without_error(
     assert page_errors[errors_before:] == []
 
 
-def test_viewer_sees_the_dashboards_but_not_the_catalogue_or_accounts(page: Page, app: App) -> None:
+def test_audit_trail_tab_opens_without_error(page: Page, app: App, artifacts_dir: Path) -> None:
+    ensure_signed_in_as_admin(page, app)
+    navigation(page).filter(has_text="Accounts & audit").click()
+    expect(title(page)).to_have_text("Accounts & audit")
+    wait_until_idle(page)
+
+    page.get_by_role("tab", name="Audit trail").click()
+
+    expect(page.get_by_role("tabpanel", name="Audit trail")).to_be_visible()
+    wait_until_rendered(page)
+    assert_no_error_shown(page)
+    save_full_page(page, artifacts_dir / "admin_audit.png")
+
+
+def test_viewer_sees_the_dashboards_but_not_the_catalogue_or_accounts(
+    page: Page, app: App, artifacts_dir: Path
+) -> None:
     ensure_signed_in_as_admin(page, app)
     app.cli("demo", "load")  # the viewer account comes with the demo data (safe to repeat)
 
@@ -192,7 +212,9 @@ def test_viewer_sees_the_dashboards_but_not_the_catalogue_or_accounts(page: Page
     expect(navigation(page).filter(has_text="Role models")).to_have_count(0)
     expect(navigation(page).filter(has_text="Accounts & audit")).to_have_count(0)
     expect(page.get_by_role("button", name="Load demo data")).to_have_count(0)
+    wait_until_rendered(page)
     assert_no_error_shown(page)
+    save_full_page(page, artifacts_dir / "viewer_today.png")
 
 
 def test_every_input_of_the_sign_in_form_has_an_accessible_name(

@@ -20,3 +20,12 @@ def test_redaction_leaves_the_original_untouched() -> None:
     changes = {"phone": "+33 6 12 34 56 78"}
     redact(changes)
     assert changes == {"phone": "+33 6 12 34 56 78"}
+
+
+def test_changes_read_as_words() -> None:
+    from campaigns.audit import describe_changes
+
+    text = describe_changes(
+        {"bio": ["Old.", "New."], "channels": ["instagram", "linkedin"], "expires_on": ""}
+    )
+    assert text == "bio: Old. → New.; channels: instagram, linkedin; expires on: —"

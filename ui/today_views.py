@@ -1,0 +1,72 @@
+"""The blocks of the Today page that need the catalogue (editors and above)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from campaigns import consent
+from campaigns.auth import Actor
+from ui import resources
+from ui.i18n import t
+from ui.widgets import empty_state
+
+
+def today_consents(db: Engine, actor: Actor) -> None:
+    """Upcoming and blocked posts, consents expiring soon, withdrawals and takedowns."""
+    days = resources.settings().consent_expiry_warning_days
+    today = date.today()
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("Upcoming posts"))
+        empty_state(
+            t("No posts planned"),
+            t("Posts planned on the calendar for the next 14 days will be listed here."),
+        )
+        st.subheader(t("Posts blocked by a problem"))
+        empty_state(
+            t("Nothing blocked"),
+            t(
+                "Posts that cannot go out (consent withdrawn or expired, missing captions…) "
+                "show here."
+            ),
+        )
+    with right:
+        st.subheader(t("Consents expiring soon"))
+        renewals = consent.expiring_consents(db, actor, today, days)
+        if not renewals:
+            empty_state(
+                t("No consent expires soon"),
+                t("Consents that end within {days} days will be listed here.", days=days),
+            )
+        for renewal in renewals:
+            st.markdown(
+                t(
+                    "**{person}** · ends {day}",
+                    person=renewal.person,
+                    day=f"{renewal.expires_on:%d/%m/%Y}",
+                )
+            )
+        if renewals:
+            st.page_link("pages/role_models.py", label=t("Prepare the renewal messages"), icon="✉️")
+        withdrawals = consent.recent_withdrawals(db, actor, today - timedelta(days=30))
+        takedowns = consent.open_takedowns(db, actor)
+        if withdrawals or takedowns:
+            st.subheader(t("Withdrawals"))
+            for item in withdrawals:
+                st.markdown(
+                    t(
+                        "**{person}** withdrew consent on {day} ({channel}).",
+                        person=item.person,
+                        day=f"{item.withdrawn_on:%d/%m/%Y}",
+                        channel=item.channel,
+                    )
+                )
+            if takedowns:
+                st.warning(
+                    t("{n} published post(s) still to take down.", n=len(takedowns)),
+                    icon=":material/warning:",
+                )
+                st.page_link("pages/role_models.py", label=t("See the takedown list"))
