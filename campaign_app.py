@@ -10,11 +10,13 @@ from campaigns.auth import ROLE_LABELS, Permission
 from campaigns.errors import SpotlightError
 from ui import resources, state
 from ui.auth import current_actor, sign_in_page, sign_out
+from ui.branding import icon
 from ui.i18n import LANGUAGES, t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="Spotlight", page_icon=":material/campaign:", layout="wide")
+st.set_page_config(page_title="Spotlight", page_icon=icon(), layout="wide")
+st.logo(icon(128), size="large")
 
 try:
     settings = resources.settings()

@@ -22,6 +22,7 @@ from campaigns.catalogue import (
 from campaigns.consent import CHANNEL_LABELS, STATUS_LABELS, ConsentStatus
 from campaigns.errors import InvalidFields, SpotlightError
 from ui import resources, state
+from ui.branding import photo_placeholder
 from ui.i18n import t
 from ui.profile_form import profile_form
 from ui.widgets import empty_state, flash, status_badge
@@ -107,7 +108,7 @@ def card_grid(db: Engine, actor: Actor, filters: CatalogueFilter) -> None:
                 if card.thumbnail_key:
                     st.image(resources.media_bytes(card.thumbnail_key), alt=card.photo_alt_text)
                 else:
-                    st.caption(t("No photo to show."))
+                    st.image(photo_placeholder(), alt=t("No photo that may be shown"))
                 st.markdown(f"**{card.full_name}**")
                 st.caption(" · ".join([t(KIND_LABELS[card.kind]), *card.programmes]))
                 status_badge(card.consent_status)
