@@ -19,7 +19,7 @@ from campaigns.catalogue import (
     KINDS,
     CatalogueFilter,
 )
-from campaigns.consent import CHANNEL_LABELS, STATUS_LABELS, ConsentStatus
+from campaigns.consent import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, ConsentStatus
 from campaigns.errors import InvalidFields, SpotlightError
 from ui import resources, state
 from ui.branding import photo_placeholder
@@ -210,17 +210,26 @@ def representation_view(db: Engine, actor: Actor) -> None:
     )
     shown = table[table["dimension"] == (dimension or "Category")].drop(columns="dimension")
     long = shown.melt(id_vars=["group", "people"], var_name="channel", value_name="with consent")
-    chart = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            x=alt.X("with consent:Q", title=t("People with valid consent")),
-            y=alt.Y("group:N", title=None, sort="-x"),
-            color=alt.Color("channel:N", title=t("Channel")),
-            yOffset="channel:N",
-            tooltip=["group", "channel", "with consent", "people"],
+    base = alt.Chart(long).encode(
+        x=alt.X(
+            "channel:N",
+            title=None,
+            sort=[CHANNEL_LABELS[c] for c in CHANNELS],
+            axis=alt.Axis(labelAngle=-30, orient="top", labelOverlap=False),
+        ),
+        y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=260)),
+        tooltip=["group", "channel", "with consent", "people"],
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color(
+            "with consent:Q", title=t("People with valid consent"), scale=alt.Scale(scheme="teals")
         )
     )
+    labels = base.mark_text(fontSize=13).encode(
+        text="with consent:Q",
+        color=alt.condition(alt.datum["with consent"] > 8, alt.value("white"), alt.value("black")),
+    )
+    chart = (heat + labels).properties(height=alt.Step(34))
     st.altair_chart(chart, width="stretch")
     st.dataframe(shown, hide_index=True, width="stretch")
     left, right = st.columns(2)
