@@ -201,21 +201,22 @@ def _consent(
             if not view.has_proof:
                 st.warning(t("No proof attached: this consent allows nothing yet."))
             elif sensitive:
-                try:
-                    name, content_type, data = consent.read_proof(
-                        db, resources.store(), actor, view.id
-                    )
-                except SpotlightError as exc:
-                    st.error(exc.message)
-                else:
-                    st.download_button(
-                        t("Download the proof ({name})", name=name),
-                        data,
-                        file_name=name,
-                        mime=content_type,
-                        key=f"role_models__proof_{view.id}",
-                    )
-                    st.caption(t("SHA-256: {hash}", hash=view.proof_sha256))
+
+                def fetch(consent_id: int = view.id) -> bytes:
+                    # Read (and audited) only when someone actually downloads the proof.
+                    try:
+                        return consent.read_proof(db, resources.store(), actor, consent_id)[2]
+                    except SpotlightError as exc:
+                        return exc.message.encode("utf-8")
+
+                st.download_button(
+                    t("Download the proof ({name})", name=view.proof_filename or "proof"),
+                    fetch,
+                    file_name=view.proof_filename or "proof",
+                    key=f"role_models__proof_{view.id}",
+                    on_click="ignore",
+                )
+                st.caption(t("SHA-256: {hash}", hash=view.proof_sha256))
             else:
                 st.caption(t("Proof on file (visible to privacy officers)."))
     _consent_form(db, actor, person)
