@@ -21,16 +21,18 @@ logger = logging.getLogger(__name__)
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 MAX_PIXELS = 40_000_000
 MAX_PHOTO_BYTES = 25 * 1024 * 1024
-MIN_SIDE = 64
 THUMBNAIL_SIZES = {"small": 160, "large": 640}
-JPEG_QUALITY = 90
-THUMBNAIL_QUALITY = 85
 
 # Adds "HEIF" to Pillow's plugin table for the whole process (idempotent). Uploads are only
 # ever opened with the explicit ACCEPTED_FORMATS list, so this is the one format it adds here.
 pillow_heif.register_heif_opener()
 
 _MiB = 1024 * 1024
+_MIN_SIDE = 64
+# JPEG cannot store a side over 65,500 pixels; this leaves room for any real panorama.
+_MAX_SIDE = 30_000
+_JPEG_QUALITY = 90
+_THUMBNAIL_QUALITY = 85
 _USE_INSTEAD = "Use a JPEG, PNG, WebP or iPhone HEIC photo."
 _TRY_AGAIN = "Save a smaller copy and upload that instead."
 # What Pillow and pillow-heif raise on damaged or hostile input: pillow-heif adds RuntimeError,
@@ -59,7 +61,6 @@ _UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 _SIXTEEN_BIT_MODES = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N"})
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 _HEIF_BRANDS = frozenset(
     {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
@@ -126,7 +127,7 @@ def prepare_photo(data: bytes, filename: str = "") -> PreparedPhoto:
     if clean.mode == "RGBA":
         original, original_format = _png_bytes(clean), "png"
     else:
-        original, original_format = _jpeg_bytes(clean, JPEG_QUALITY), "jpeg"
+        original, original_format = _jpeg_bytes(clean, _JPEG_QUALITY), "jpeg"
     return PreparedPhoto(
         original=original,
         original_format=original_format,
@@ -184,10 +185,16 @@ def _check_dimensions(width: int, height: int, *, filename: str) -> None:
             f"{MAX_PIXELS // 1_000_000} megapixels. {_TRY_AGAIN}",
             filename,
         )
-    if min(width, height) < MIN_SIDE:
+    if max(width, height) > _MAX_SIDE:
+        raise _refusal(
+            f"This photo is {width:,} × {height:,} pixels; the longest side we accept is "
+            f"{_MAX_SIDE:,} pixels. {_TRY_AGAIN}",
+            filename,
+        )
+    if min(width, height) < _MIN_SIDE:
         raise _refusal(
             f"This photo is {width:,} × {height:,} pixels, too small to show well; use one at "
-            f"least {MIN_SIDE} pixels on each side.",
+            f"least {_MIN_SIDE} pixels on each side.",
             filename,
         )
 
@@ -206,6 +213,8 @@ def _decode(image: ImageFile.ImageFile, source_format: str, filename: str) -> No
         image.load()
     except _DECODE_ERRORS as exc:
         raise _refusal(_damaged(_LABELS[source_format]), filename, exc) from None
+    if image.mode in ("P", "PA") and image.palette is None:  # a PNG missing its colour table
+        raise _refusal(_damaged(_LABELS[source_format]), filename)
 
 
 def _damaged(label: str | None) -> str:
@@ -248,7 +257,9 @@ def _to_srgb(image: Image.Image, filename: str) -> Image.Image:
             logger.info("Photo %r has a colour profile for another colour model", filename)
             return image
         output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
-        converted = ImageCms.profileToProfile(image, profile, _SRGB, outputMode=output_mode)
+        # A fresh sRGB profile per call: LittleCMS profiles are not safe to share across threads.
+        srgb = ImageCms.createProfile("sRGB")
+        converted = ImageCms.profileToProfile(image, profile, srgb, outputMode=output_mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as exc:
         logger.info("Ignoring the unusable colour profile of photo %r: %r", filename, exc)
         return image
@@ -278,7 +289,7 @@ def _thumbnails(clean: Image.Image) -> dict[str, bytes]:
     for name, side in THUMBNAIL_SIZES.items():
         thumbnail = base.copy()
         thumbnail.thumbnail((side, side), Image.Resampling.LANCZOS)
-        thumbnails[name] = _jpeg_bytes(thumbnail, THUMBNAIL_QUALITY)
+        thumbnails[name] = _jpeg_bytes(thumbnail, _THUMBNAIL_QUALITY)
     return thumbnails
 
 
