@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, Select, delete, func, or_, select
@@ -62,6 +63,20 @@ BARRIER_LABELS = {
     "other": "Other",
 }
 LABEL_KINDS = ("category", "programme", "barrier", "tag", "language")
+
+
+def _column_length(table: Any, name: str) -> int:
+    length = getattr(table.c[name].type, "length", None)
+    return length if isinstance(length, int) else 1_000_000
+
+
+# Limits come from the columns: PostgreSQL refuses longer values, so the form says so first.
+FIELD_LIMITS = {
+    name: _column_length(RoleModel.__table__, name)
+    for name in ("full_name", "preferred_name", "pronouns", "email", "phone", "cohort", "employer")
+}
+LABEL_MAX_LENGTH = _column_length(RoleModelLabel.__table__, "value")
+LIST_FIELDS = ("programmes", "tags", "languages")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ().-]{6,25}$")
 
 
@@ -154,6 +169,12 @@ def validate_profile(data: ProfileInput) -> dict[str, str]:
         problems["barriers"] = f"Unknown barriers: {', '.join(unknown)}."
     if data.kind == "apprentice" and not data.employer:
         problems["employer"] = "Give the employer of the apprentice."
+    for name, limit in FIELD_LIMITS.items():
+        if len(getattr(data, name)) > limit:
+            problems.setdefault(name, f"This is longer than {limit} characters.")
+    for name in LIST_FIELDS:
+        if any(len(value) > LABEL_MAX_LENGTH for value in getattr(data, name)):
+            problems.setdefault(name, f"Each value must be at most {LABEL_MAX_LENGTH} characters.")
     if data.disability_details and not data.disability_explicit_consent:
         problems["disability_details"] = (
             "Disability details are health data: keep them only if the person gave explicit "
@@ -216,7 +237,8 @@ def find_duplicates(
     return warnings
 
 
-def _labels_of(data: ProfileInput) -> list[tuple[str, str]]:
+def profile_labels(data: ProfileInput) -> list[tuple[str, str]]:
+    """The (kind, value) labels a profile's lists become."""
     return (
         [("category", v) for v in data.categories]
         + [("programme", v) for v in data.programmes]
@@ -226,7 +248,8 @@ def _labels_of(data: ProfileInput) -> list[tuple[str, str]]:
     )
 
 
-def _apply(person: RoleModel, data: ProfileInput) -> None:
+def apply_profile(person: RoleModel, data: ProfileInput) -> None:
+    """Copy a checked profile onto a stored person (labels are saved separately)."""
     person.full_name = data.full_name
     person.kind = data.kind
     person.email = data.email or None
@@ -248,7 +271,7 @@ def _replace_labels(session: Session, person_id: int, data: ProfileInput) -> Non
     session.execute(delete(RoleModelLabel).where(RoleModelLabel.role_model_id == person_id))
     session.add_all(
         RoleModelLabel(role_model_id=person_id, kind=kind, value=value)
-        for kind, value in _labels_of(data)
+        for kind, value in profile_labels(data)
     )
 
 
@@ -278,7 +301,7 @@ def create_role_model(db: Engine, actor: Actor, data: ProfileInput) -> int:
         if data.email and session.scalar(select(RoleModel.id).where(RoleModel.email == data.email)):
             raise Conflict(f"Someone in the catalogue already has the e-mail {data.email}.")
         person = RoleModel()
-        _apply(person, data)
+        apply_profile(person, data)
         session.add(person)
         session.flush()
         _replace_labels(session, person.id, data)
@@ -314,7 +337,7 @@ def update_role_model(db: Engine, actor: Actor, role_model_id: int, data: Profil
             )
         data = _checked(data)
         before = profile_snapshot(stored)
-        _apply(person, data)
+        apply_profile(person, data)
         _replace_labels(session, person.id, data)
         after = profile_snapshot(data)
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -11,15 +11,16 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 
-from campaigns import accounts, demo
+from campaigns import accounts, catalogue_io, demo
 from campaigns.auth import SYSTEM, parse_role
 from campaigns.config import Settings, load_settings
 from campaigns.db import ensure_schema_current, make_engine, upgrade_database
-from campaigns.errors import SpotlightError
+from campaigns.errors import InvalidInput, SpotlightError
 from campaigns.storage import open_store
 
 log = logging.getLogger("campaigns")
@@ -78,6 +79,49 @@ def _demo_load(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     return {"message": summary.sentence(), **summary.as_dict()}
 
 
+def _rolemodels_import(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Spotlight cannot read {path} ({exc.strerror or exc}).") from None
+    run = catalogue_io.preview_import if args.dry_run else catalogue_io.apply_import
+    report = run(_engine(settings), SYSTEM, data, path.name)
+    lines = [
+        f"Line {row.line} ({row.full_name or 'no name'}): {' '.join(row.problems)}"
+        for row in report.rows
+        if row.problems
+    ]
+    lines += [f"Line {r.line} ({r.full_name}): note: {w}" for r in report.rows for w in r.warnings]
+    return {
+        "message": "\n".join([*lines, report.sentence()]),
+        "dry_run": args.dry_run,
+        **report.counts,
+        "errors": [
+            {"line": row.line, "problems": list(row.problems)}
+            for row in report.rows
+            if row.problems
+        ],
+        "ignored_columns": list(report.ignored_columns),
+    }
+
+
+def _rolemodels_export(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    path = Path(args.file)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InvalidInput("Name the export file .csv or .xlsx (for example catalogue.xlsx).")
+    fmt: Literal["csv", "xlsx"] = "csv" if suffix == ".csv" else "xlsx"
+    data = catalogue_io.export_role_models(
+        _engine(settings), SYSTEM, fmt, include_archived=args.include_archived
+    )
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"Spotlight cannot write {path} ({exc.strerror or exc}).") from None
+    return {"message": f"Exported the catalogue to {path}.", "file": str(path), "format": fmt}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -114,6 +158,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo_group.add_parser("load", help="load the demo dataset (safe to run twice)").set_defaults(
         handler=_demo_load
     )
+
+    rolemodels = groups.add_parser("rolemodels", help="role models in bulk").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    import_ = rolemodels.add_parser("import", help="import role models from a .csv or .xlsx file")
+    import_.add_argument("file", metavar="FILE")
+    import_.add_argument(
+        "--dry-run", action="store_true", help="show what would change and save nothing"
+    )
+    import_.set_defaults(handler=_rolemodels_import)
+    export = rolemodels.add_parser("export", help="export role models to a .csv or .xlsx file")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("--include-archived", action="store_true", help="also archived people")
+    export.set_defaults(handler=_rolemodels_export)
+    for command in (import_, export):  # --json also accepted after the command
+        command.add_argument(
+            "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
