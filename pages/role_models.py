@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import resources, state
 from ui.auth import signed_in
+from ui.catalogue_files import files_view
 from ui.catalogue_views import (
     add_dialog,
     card_grid,
@@ -38,4 +39,4 @@ with representation_tab:
 with renewals_tab:
     renewals_view(db, actor)
 with files_tab:
-    st.caption(t("Bulk import and export arrive here."))
+    files_view(db, actor)

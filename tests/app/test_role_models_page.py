@@ -143,3 +143,45 @@ def test_representation_tab_shows_the_instructor_share(admin: Actor, app_db: Eng
     assert (
         catalogue.search_role_models(app_db, admin, CatalogueFilter(), date.today(), 30).total == 2
     )
+
+
+def test_import_previews_then_cancel_writes_nothing_then_import_writes_the_good_rows(
+    admin: Actor, app_db: Engine
+) -> None:
+    from tests.fixtures_people import to_csv, two_hundred_people
+
+    data = to_csv(two_hundred_people())
+    at = open_app(admin, PAGE)
+    at.file_uploader(key="role_models__import_0").upload("people.csv", data, "text/csv")
+    at.run()
+    assert not at.exception
+    shown = texts(at) + " ".join(i.value for i in at.info)
+    assert "195" in shown
+    assert "5" in shown
+    report = at.dataframe[-1].value
+    assert list(report[report["What happens"] == "not imported"]["Line"]) == [12, 52, 92, 132, 172]
+    at.button(key="role_models__import_cancel").click().run()
+    assert "Import cancelled; nothing was saved." in texts(at)
+    assert (
+        catalogue.search_role_models(app_db, admin, CatalogueFilter(), date.today(), 30).total == 0
+    )
+
+    at.file_uploader(key="role_models__import_1").upload("people.csv", data, "text/csv")
+    at.run()
+    at.button(key="role_models__import_apply").click().run()
+    assert not at.exception
+    assert (
+        catalogue.search_role_models(app_db, admin, CatalogueFilter(), date.today(), 30).total
+        == 195
+    )
+
+
+def test_an_unreadable_import_file_is_one_sentence(admin: Actor) -> None:
+    at = open_app(admin, PAGE)
+    at.file_uploader(key="role_models__import_0").upload(
+        "people.csv", b"\x89PNG\r\n\x1a\n", "text/csv"
+    )
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.endswith(".")
+    assert "Traceback" not in at.error[0].value

@@ -22,63 +22,10 @@ from campaigns.cli import main
 from campaigns.db import make_engine, read_only
 from campaigns.errors import InvalidInput, PermissionDenied
 from campaigns.models import AuditEvent, RoleModel
+from tests.fixtures_people import BAD_ROWS, HEADER, person, to_csv, two_hundred_people
 
 EDITOR = Actor(user_id=None, email="editor@school.example", role=Role.EDITOR)
 VIEWER = Actor(user_id=None, email="viewer@school.example", role=Role.VIEWER)
-HEADER = [column for column, _ in catalogue_io.COLUMNS]
-FIRST = ["Chloé", "Leïla", "Amadou", "Inès", "Tom", "Yasmine", "Hugo", "Fatou", "Noah", "Zoë"]
-LAST = ["Dupont", "Benali", "Diallo", "Martin", "Nguyen", "Lefèvre", "Moreau", "Haddad"]
-KINDS = ["student", "alumni", "apprentice", "instructor", "mentor"]
-
-
-def person(i: int) -> dict[str, str]:
-    kind = KINDS[i % len(KINDS)]
-    return {
-        "full_name": f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]} {i}",
-        "preferred_name": FIRST[i % len(FIRST)],
-        "pronouns": "she/her" if i % 2 else "he/him",
-        "email": f"Person{i}@Example.org",
-        "phone": f"+33 6 12 34 {i // 100:02d} {i % 100:02d}",
-        "country": "FR",
-        "time_zone": "Europe/Paris",
-        "kind": kind,
-        "programmes": "BTS SIO; Bachelor Cyber" if i % 3 else "Bachelor Cyber",
-        "cohort": str(2020 + i % 6),
-        "employer": "Exemple SA" if kind == "apprentice" else "",
-        "languages": "fr; en",
-        "categories": "woman_in_tech; Career changer (age)" if i % 4 else "refugee",
-        "barriers": "gender_stereotypes" if i % 2 else "",
-        "tags": "Python; web",
-        "availability": "Wednesdays",
-        "accessibility_needs": "",
-        "bio": f"Bio of person {i}, with a comma; and a semicolon.\nSecond line.",
-    }
-
-
-BAD_ROWS: dict[int, tuple[dict[str, str], str]] = {
-    10: ({"email": "not-an-email"}, "email:"),
-    50: ({"kind": "astronaut"}, "kind:"),
-    90: ({"categories": "woman_in_tech; pirate"}, "categories:"),
-    130: ({"kind": "apprentice", "employer": ""}, "employer:"),
-    170: ({"email": "person20@example.org"}, "email:"),
-}
-
-
-def two_hundred_people(*, bad: bool = True) -> list[dict[str, str]]:
-    rows = [person(i) for i in range(200)]
-    if bad:
-        for index, (change, _) in BAD_ROWS.items():
-            rows[index] = {**rows[index], **change}
-    return rows
-
-
-def to_csv(rows: list[dict[str, str]], header: list[str] | None = None) -> bytes:
-    header = header or HEADER
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
 
 
 def to_xlsx(rows: list[list[str]]) -> bytes:
