@@ -18,6 +18,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m campaigns db upgrade
+	@# The rendering worker runs beside the app and stops with it.
+	$(PY) -m campaigns worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m streamlit run campaign_app.py --server.port $(PORT) --server.headless true
 
 lint: $(VENV)/.dev

@@ -122,6 +122,79 @@ def _rolemodels_export(args: argparse.Namespace, settings: Settings) -> dict[str
     return {"message": f"Exported the catalogue to {path}.", "file": str(path), "format": fmt}
 
 
+def _media_probe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns.media.probe import probe_video
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InvalidInput(f"There is no file at {path}.")
+    facts = probe_video(path).as_dict()
+    lines = [f"{key}: {value}" for key, value in facts.items()]
+    return {"message": "\n".join(lines), **facts}
+
+
+def _media_add(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns import portraits
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InvalidInput(f"There is no file at {path}.")
+    data = portraits.PortraitInput(
+        title=args.title or path.stem,
+        role_model_ids=tuple(args.role_model),
+        language=args.language,
+        alt_text=args.alt_text or f"Video portrait: {args.title or path.stem}.",
+    )
+    with path.open("rb") as upload:
+        portrait_id = portraits.add_portrait(
+            _engine(settings),
+            open_store(settings),
+            SYSTEM,
+            upload,
+            path.name,
+            data,
+            max_bytes=settings.max_upload_bytes,
+        )
+    return {"message": f"Added the portrait #{portrait_id}.", "id": portrait_id}
+
+
+def _media_render(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns import portraits
+
+    db = _engine(settings)
+    names = [n.strip() for n in args.preset.split(",") if n.strip()]
+    request = portraits.request_versions(
+        db, SYSTEM, args.asset_id, names, trim_to_fit=args.trim_to_fit
+    )
+    # The command line waits: it renders here rather than through the queue.
+    portraits.render_queued(db, open_store(settings), request.version_ids, settings.render_speed)
+    view = portraits.get_portrait(db, SYSTEM, args.asset_id)
+    done = [v for v in view.versions if v.id in request.version_ids]
+    lines = [
+        f"{v.preset}: {portraits.STATUS_LABELS.get(v.status, v.status)}"
+        + (f" ({v.error})" if v.error else f" ({(v.size_bytes or 0) / 1e6:.1f} MB)")
+        for v in done
+    ] + [f"{r.preset}: refused ({r.reason})" for r in request.refused]
+    result = {
+        "message": "\n".join(lines),
+        "versions": [
+            {"id": v.id, "preset": v.preset, "status": v.status, "error": v.error} for v in done
+        ],
+        "refused": [{"preset": r.preset, "reason": r.reason} for r in request.refused],
+    }
+    if not done or any(v.status != "done" for v in done):
+        failures = "; ".join(lines) or "no version could be made"
+        raise InvalidInput(f"Not every version was made: {failures}.")
+    return result
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns import jobs
+
+    jobs.run_worker(args.workers or settings.render_workers)
+    return {"message": "The worker stopped."}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -176,6 +249,28 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
+    media = groups.add_parser("media", help="video portraits").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    probe = media.add_parser("probe", help="describe a video file without keeping it")
+    probe.add_argument("file")
+    probe.set_defaults(handler=_media_probe)
+    add = media.add_parser("add", help="check a video and keep it as a portrait")
+    add.add_argument("file")
+    add.add_argument("--role-model", type=int, action="append", required=True, metavar="ID")
+    add.add_argument("--title")
+    add.add_argument("--language", default="fr")
+    add.add_argument("--alt-text")
+    add.set_defaults(handler=_media_add)
+    render = media.add_parser("render", help="make network versions now and wait for them")
+    render.add_argument("asset_id", type=int, metavar="ASSET_ID")
+    render.add_argument("--preset", required=True, help="preset names, comma-separated")
+    render.add_argument("--trim-to-fit", action="store_true")
+    render.set_defaults(handler=_media_render)
+
+    worker = groups.add_parser("worker", help="render queued versions in the background")
+    worker.add_argument("--workers", type=int, help="renders at the same time")
+    worker.set_defaults(handler=_worker)
     return parser
 
 

@@ -42,7 +42,18 @@ class Settings(BaseSettings):
         default=300, ge=10, le=3600, description="Lifetime of download links to S3 media."
     )
     max_upload_mb: int = Field(
-        default=500, ge=1, le=10_000, description="Largest file a user may upload, in MB."
+        default=1000, ge=1, le=10_000, description="Largest file a user may upload, in MB."
+    )
+    job_queue: str = Field(
+        default="data/jobs.db",
+        description="Where rendering jobs wait: a SQLite file, or redis://host:6379/0.",
+    )
+    render_workers: int = Field(
+        default=1, ge=1, le=16, description="How many portraits render at the same time."
+    )
+    render_speed: str = Field(
+        default="veryfast",
+        description="x264 preset: ultrafast … veryslow (slower gives smaller files).",
     )
     time_zone: str = Field(
         default="Europe/Paris", description="Time zone in which dates and times are shown."
@@ -72,6 +83,15 @@ class Settings(BaseSettings):
             raise ValueError("must be a folder or an address starting with s3://")
         if value.startswith("s3://") and not value[len("s3://") :].split("/", 1)[0]:
             raise ValueError("must name a bucket, as in s3://my-bucket/spotlight")
+        return value
+
+    @field_validator("render_speed")
+    @classmethod
+    def _known_speed(cls, value: str) -> str:
+        speeds = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                  "slower", "veryslow")  # fmt: skip
+        if value not in speeds:
+            raise ValueError(f"must be one of {', '.join(speeds)}")
         return value
 
     @field_validator("time_zone")

@@ -18,7 +18,16 @@ from campaigns import audit
 from campaigns.auth import Actor, Permission, require
 from campaigns.db import read_only, transaction, utcnow
 from campaigns.errors import InvalidInput, NotFound
-from campaigns.models import Appearance, ConsentRecord, MediaAsset, RoleModel, TakedownTask
+from campaigns.models import (
+    Appearance,
+    ConsentRecord,
+    MediaAsset,
+    Portrait,
+    PortraitPerson,
+    PortraitVersion,
+    RoleModel,
+    TakedownTask,
+)
 from campaigns.storage import MediaStore
 
 log = logging.getLogger(__name__)
@@ -564,10 +573,30 @@ def withdraw_consent(
         for asset in assets:
             asset.do_not_use = True
             asset.do_not_use_reason = reason
+        portraits = session.scalars(
+            select(Portrait)
+            .join(PortraitPerson, PortraitPerson.portrait_id == Portrait.id)
+            .where(PortraitPerson.role_model_id == role_model_id, Portrait.do_not_use.is_(False))
+        ).all()
+        for portrait in portraits:
+            portrait.do_not_use = True
+            portrait.do_not_use_reason = reason
+        versions = session.scalars(
+            select(PortraitVersion)
+            .join(PortraitPerson, PortraitPerson.portrait_id == PortraitVersion.portrait_id)
+            .where(
+                PortraitPerson.role_model_id == role_model_id,
+                PortraitVersion.do_not_use.is_(False),
+            )
+        ).all()
+        for version in versions:
+            version.do_not_use = True
+            if version.status in ("queued", "rendering"):
+                version.status = "cancelling" if version.status == "rendering" else "cancelled"
         takedowns = _list_takedowns(session, person)
         result = WithdrawalResult(
             consents_withdrawn=len(open_records),
-            media_flagged=len(assets),
+            media_flagged=len(assets) + len(portraits) + len(versions),
             takedowns_listed=len(takedowns),
             takedown_descriptions=takedowns,
         )

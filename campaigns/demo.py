@@ -13,6 +13,7 @@ from campaigns.accounts import hash_password
 from campaigns.auth import SYSTEM, Actor, Permission, Role, require
 from campaigns.db import read_only, transaction
 from campaigns.demo_people import load_demo_people
+from campaigns.demo_portraits import load_demo_portraits
 from campaigns.models import User
 from campaigns.storage import MediaStore
 
@@ -74,8 +75,18 @@ def _load_people(db: Engine, store: MediaStore, actor: Actor, summary: DemoSumma
     summary.add("role models", load_demo_people(db, store, actor, date.today()))
 
 
+def _load_portraits(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
+    from campaigns import jobs  # the queue is only needed once there is something to render
+
+    batches = load_demo_portraits(db, store, actor, date.today())
+    summary.add("video portraits", len(batches))
+    summary.add("versions queued for rendering", sum(len(ids) for ids in batches))
+    for version_ids in batches:
+        jobs.enqueue(version_ids)
+
+
 # Each capability appends its own step; steps run in order and must each be idempotent.
-DEMO_STEPS: list[DemoStep] = [_load_accounts, _load_people]
+DEMO_STEPS: list[DemoStep] = [_load_accounts, _load_people, _load_portraits]
 
 
 def is_loaded(db: Engine) -> bool:

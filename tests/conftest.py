@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,12 @@ from sqlalchemy.engine import make_url
 
 from campaigns.db import make_engine, upgrade_database
 from campaigns.storage import LocalStore
+
+# Rendering jobs queued by tests wait in a throwaway queue, never in the project's data/ folder.
+os.environ.setdefault(
+    "SPOTLIGHT_JOB_QUEUE",
+    str(Path(tempfile.gettempdir()) / f"spotlight-test-jobs-{os.getpid()}.db"),
+)
 
 POSTGRES_URL = os.environ.get("SPOTLIGHT_TEST_POSTGRES_URL", "")
 REQUIRE_SERVICES = os.environ.get("SPOTLIGHT_TEST_REQUIRE_SERVICES") == "1"

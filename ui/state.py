@@ -3,6 +3,7 @@
 ACTOR = "app__actor"  # dict(user_id, email, role) of the signed-in person
 LANGUAGE = "app__language"
 FLASH = "app__flash"  # a message to show after st.rerun()
+FLASH_WARNINGS = "app__flash_warnings"
 
 HOME_DEMO_BUTTON = "home__load_demo"
 
@@ -22,3 +23,6 @@ ROLE_MODELS_STATUSES = "role_models__statuses"
 ROLE_MODELS_NOT_FEATURED = "role_models__not_featured"
 ROLE_MODELS_ARCHIVED = "role_models__archived"
 ROLE_MODELS_IMPORT_FILE = "role_models__import_file"
+
+PORTRAITS_SELECTED = "portraits__selected"
+PORTRAITS_UPLOAD = "portraits__upload_generation"

@@ -16,16 +16,19 @@ def empty_state(title: str, body: str) -> None:
         st.caption(body)
 
 
-def flash(message: str) -> None:
-    """Keep a success message to show once after the next rerun."""
+def flash(message: str, warnings: list[str] | None = None) -> None:
+    """Keep a success message (and warnings) to show once after the next rerun."""
     st.session_state[state.FLASH] = message
+    st.session_state[state.FLASH_WARNINGS] = list(warnings or [])
 
 
 def show_flash() -> None:
-    """Show, then forget, the message left by the previous action."""
+    """Show, then forget, the messages left by the previous action."""
     message = st.session_state.pop(state.FLASH, None)
     if message:
         st.success(message)
+    for warning in st.session_state.pop(state.FLASH_WARNINGS, []):
+        st.warning(warning)
 
 
 def coming_soon(what: str) -> None:

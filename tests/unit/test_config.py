@@ -17,7 +17,7 @@ def test_defaults_are_embedded_sqlite_local_media_and_paris_time() -> None:
     assert settings.media_store == "data/media"
     assert not settings.uses_s3
     assert settings.time_zone == "Europe/Paris"
-    assert settings.max_upload_bytes == 500 * 1024 * 1024
+    assert settings.max_upload_bytes == 1000 * 1024 * 1024
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,3 +67,18 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for name in Settings.model_fields:
         assert f"SPOTLIGHT_{name.upper()}" in readme, name
+
+
+def test_streamlit_upload_limit_agrees_with_the_setting() -> None:
+    import tomllib
+    from pathlib import Path
+
+    config = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+    streamlit_limit = tomllib.loads(config.read_text(encoding="utf-8"))["server"]["maxUploadSize"]
+    assert streamlit_limit == Settings.model_fields["max_upload_mb"].default
+
+
+def test_unknown_render_speed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPOTLIGHT_RENDER_SPEED", "warp")
+    with pytest.raises(ConfigurationError, match="SPOTLIGHT_RENDER_SPEED must be one of"):
+        load_settings()

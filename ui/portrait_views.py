@@ -1,0 +1,355 @@
+"""Portraits page parts: upload form, portrait list, framing, captions and versions."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import streamlit as st
+from PIL import Image, ImageDraw
+from sqlalchemy import Engine
+
+from campaigns import catalogue, jobs, portraits
+from campaigns.auth import Actor
+from campaigns.catalogue import CatalogueFilter
+from campaigns.errors import InvalidFields, SpotlightError
+from campaigns.media.presets import PRESETS
+from campaigns.portraits import STATUS_LABELS, Framing, PortraitInput, PortraitView
+from ui import resources, state
+from ui.i18n import t
+from ui.widgets import empty_state, flash
+
+LANGUAGES = {"fr": "Français", "en": "English", "es": "Español", "ar": "العربية"}
+
+
+def upload_form(db: Engine, actor: Actor) -> None:
+    """The upload form: the file, who is in it, and what it is about."""
+    people = catalogue.search_role_models(
+        db, actor, CatalogueFilter(), date.today(), 30, limit=10_000
+    ).cards
+    names = {card.id: card.full_name for card in people}
+    generation = st.session_state.get(state.PORTRAITS_UPLOAD, 0)
+    with st.form(f"portraits__upload_{generation}"):
+        upload = st.file_uploader(
+            t("Video (MP4, MOV, M4V, WebM or MKV)"),
+            type=["mp4", "mov", "m4v", "webm", "mkv"],
+            key=f"portraits__file_{generation}",
+        )
+        featured = st.multiselect(
+            t("Who is featured"), list(names), format_func=names.__getitem__, key="portraits__who"
+        )
+        c1, c2 = st.columns([3, 1])
+        title = c1.text_input(t("Title"), key="portraits__title")
+        language = c2.selectbox(
+            t("Language spoken"), list(LANGUAGES), format_func=LANGUAGES.__getitem__,
+            key="portraits__language",
+        )  # fmt: skip
+        alt_text = st.text_input(
+            t("Alt text: one sentence describing the video (required)"), key="portraits__alt"
+        )
+        description = st.text_area(t("Description"), height=80, key="portraits__description")
+        transcript = st.text_area(t("Transcript"), height=100, key="portraits__transcript")
+        submitted = st.form_submit_button(t("Check and upload"), type="primary")
+    if not submitted:
+        return
+    if upload is None:
+        st.error(t("Choose a video file first."))
+        return
+    data = PortraitInput(
+        title=title,
+        role_model_ids=tuple(featured),
+        language=language,
+        description=description,
+        transcript=transcript,
+        alt_text=alt_text,
+    )
+    bar = st.progress(0.0, text=t("Checking and storing the video…"))
+    total = max(upload.size, 1)
+    sent = [0]
+
+    def moved(count: int) -> None:
+        sent[0] += count
+        bar.progress(min(sent[0] / total, 1.0), text=t("Storing the video…"))
+
+    try:
+        portrait_id = portraits.add_portrait(
+            db,
+            resources.store(),
+            actor,
+            upload,
+            upload.name,
+            data,
+            max_bytes=resources.settings().max_upload_bytes,
+            progress=moved,
+        )
+    except InvalidFields as exc:
+        bar.empty()
+        for message in exc.fields.values():
+            st.error(message)
+        return
+    except SpotlightError as exc:
+        bar.empty()
+        st.error(exc.message)
+        return
+    st.session_state[state.PORTRAITS_UPLOAD] = generation + 1
+    st.session_state[state.PORTRAITS_SELECTED] = portrait_id
+    flash(t("The video passed the checks and is stored. Next: framing, captions and versions."))
+    st.rerun()
+
+
+def portrait_list(db: Engine, actor: Actor) -> None:
+    """Every portrait with its people and the state of its versions."""
+    items = portraits.list_portraits(db, actor)
+    if not items:
+        empty_state(
+            t("No portraits yet"),
+            t("Upload a video portrait above to get versions for each network."),
+        )
+        return
+    for item in items:
+        with st.container(border=True):
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(f"**{item.title}**")
+            c1.caption(
+                " · ".join([", ".join(n for _, n in item.people), f"{item.duration_s:.0f} s"])
+            )
+            counts: dict[str, int] = {}
+            for version in item.versions:
+                counts[version.status] = counts.get(version.status, 0) + 1
+            if counts:
+                c1.caption(
+                    ", ".join(f"{t(STATUS_LABELS[s])}: {n}" for s, n in sorted(counts.items()))
+                )
+            if item.do_not_use:
+                c1.error(t("Do not use: {reason}", reason=item.do_not_use_reason))
+            if c2.button(t("Open"), key=f"portraits__open_{item.id}"):
+                st.session_state[state.PORTRAITS_SELECTED] = item.id
+                st.rerun()
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _frame(actor: Actor, portrait_id: int, at_s: float, source_key: str) -> bytes:
+    return portraits.portrait_frame(resources.engine(), resources.store(), actor, portrait_id, at_s)
+
+
+def framing_view(db: Engine, actor: Actor, item: PortraitView) -> None:
+    """Focal point on a still, reframing mode, trim and cover time."""
+    end_default = item.trim_end_s if item.trim_end_s is not None else item.duration_s
+    at = st.slider(
+        t("Look at the frame at (seconds)"),
+        0.0,
+        float(item.duration_s),
+        float(item.cover_at_s),
+        step=0.5,
+        key=f"portraits__at_{item.id}",
+    )
+    with st.form(f"portraits__framing_{item.id}"):
+        c1, c2 = st.columns(2)
+        focal_x = c1.slider(t("Focal point, left → right"), 0.0, 1.0, item.focal_x, 0.01,
+                            key=f"portraits__fx_{item.id}")  # fmt: skip
+        focal_y = c2.slider(t("Focal point, top → bottom"), 0.0, 1.0, item.focal_y, 0.01,
+                            key=f"portraits__fy_{item.id}")  # fmt: skip
+        try:
+            still = _frame(actor, item.id, at, item.source_key)
+        except SpotlightError as exc:
+            st.warning(exc.message)
+        else:
+            st.image(
+                _with_marker(still, focal_x, focal_y),
+                caption=t("The cross marks the focal point; the boxes show a 9:16 and a 1:1 crop."),
+                alt=t("Frame of the video with the focal point and crop boxes"),
+            )
+        reframe = st.radio(
+            t("When the shape changes"),
+            ["crop", "blur"],
+            index=0 if item.reframe == "crop" else 1,
+            format_func=lambda m: (
+                t("Crop around the focal point")
+                if m == "crop"
+                else t("Fit the whole picture on a blurred background")
+            ),
+            horizontal=True,
+            key=f"portraits__reframe_{item.id}",
+        )
+        trim = st.slider(
+            t("Keep from … to … (seconds)"),
+            0.0,
+            float(item.duration_s),
+            (float(item.trim_start_s), float(end_default)),
+            step=0.5,
+            key=f"portraits__trim_{item.id}",
+        )
+        cover = st.number_input(
+            t("Cover image at (seconds)"), 0.0, float(item.duration_s), float(item.cover_at_s),
+            step=0.5, key=f"portraits__cover_{item.id}",
+        )  # fmt: skip
+        if st.form_submit_button(t("Save the framing")):
+            framing = Framing(
+                focal_x=focal_x,
+                focal_y=focal_y,
+                reframe=reframe,
+                trim_start_s=trim[0],
+                trim_end_s=None if trim[1] >= item.duration_s else trim[1],
+                cover_at_s=cover,
+            )
+            try:
+                portraits.set_framing(db, actor, item.id, framing)
+            except SpotlightError as exc:
+                st.error(exc.message)
+            else:
+                flash(t("Framing saved."))
+                st.rerun()
+
+
+def _with_marker(jpeg: bytes, fx: float, fy: float) -> bytes:
+    image = Image.open(io.BytesIO(jpeg), formats=["JPEG"]).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    w, h = image.size
+    x, y = fx * w, fy * h
+    for ratio, colour in ((9 / 16, (255, 200, 0)), (1.0, (0, 200, 255))):
+        cw, ch = (h * ratio, h) if w / h > ratio else (w, w / ratio)
+        left = min(max(x - cw / 2, 0), w - cw)
+        top = min(max(y - ch / 2, 0), h - ch)
+        draw.rectangle((left, top, left + cw - 1, top + ch - 1), outline=colour, width=3)
+    r = max(w, h) / 40
+    draw.line((x - r, y, x + r, y), fill=(255, 0, 80), width=4)
+    draw.line((x, y - r, x, y + r), fill=(255, 0, 80), width=4)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def captions_view(db: Engine, actor: Actor, item: PortraitView) -> None:
+    """Upload captions (SRT or WebVTT) and see what needs fixing."""
+    if item.has_captions:
+        st.success(t("Captions are on file; Instagram and TikTok versions get them burned in."))
+    else:
+        st.warning(t("No captions yet: videos with speech need captions (WCAG 1.2.2)."))
+    with st.form(f"portraits__captions_{item.id}", clear_on_submit=True):
+        upload = st.file_uploader(
+            t("Captions file (.srt or .vtt)"), type=["srt", "vtt"], key=f"portraits__srt_{item.id}"
+        )
+        if st.form_submit_button(t("Check and save the captions")) and upload is not None:
+            try:
+                check = portraits.set_captions(
+                    db, resources.store(), actor, item.id, upload.getvalue(), upload.name
+                )
+            except SpotlightError as exc:
+                st.error(exc.message)
+            else:
+                for problem in check.problems:
+                    st.warning(problem)
+                flash(t("Captions saved ({n} cues).", n=len(check.cues)))
+                st.rerun()
+
+
+def request_view(db: Engine, actor: Actor, item: PortraitView) -> None:
+    """Choose the networks and queue the versions."""
+    with st.form(f"portraits__request_{item.id}"):
+        chosen = st.multiselect(
+            t("Versions to make"),
+            list(PRESETS),
+            format_func=lambda name: PRESETS[name].label,
+            key=f"portraits__presets_{item.id}",
+        )
+        c1, c2 = st.columns(2)
+        trim_to_fit = c1.checkbox(
+            t("Trim to fit when a network's limit is shorter"), key=f"portraits__fit_{item.id}"
+        )
+        lower_third = c2.checkbox(
+            t("Add a name caption (lower third) at the start"), key=f"portraits__lt_{item.id}"
+        )
+        if st.form_submit_button(t("Make the versions"), type="primary"):
+            try:
+                request = portraits.request_versions(
+                    db, actor, item.id, chosen, trim_to_fit=trim_to_fit, lower_third=lower_third
+                )
+            except SpotlightError as exc:
+                st.error(exc.message)
+                return
+            refusals = [refusal.reason for refusal in request.refused]
+            if not request.version_ids:
+                for reason in refusals:
+                    st.warning(reason)
+                return
+            jobs.enqueue(list(request.version_ids))
+            flash(t("{n} version(s) queued.", n=len(request.version_ids)), refusals)
+            st.rerun()
+
+
+def _media(actor: Actor, key: str) -> bytes | str:
+    url = resources.store().download_url(key)
+    return url if url else portraits.media_of(resources.engine(), resources.store(), actor, key)
+
+
+def versions_view(actor: Actor, portrait_id: int) -> None:
+    """Versions: live progress while rendering, then players and downloads."""
+    item = portraits.get_portrait(resources.engine(), actor, portrait_id)
+    if not item.versions:
+        empty_state(t("No versions yet"), t("Choose networks above and make the versions."))
+        return
+    if any(v.status in ACTIVE for v in item.versions):
+        _live_progress(actor, portrait_id)
+    for version in item.versions:
+        if version.status in ("failed", "cancelled", "blocked"):
+            st.warning(f"{version.label}: {t(STATUS_LABELS[version.status])}. {version.error}")
+    ready = [v for v in item.versions if v.status == "done" and v.output_key]
+    for start in range(0, len(ready), 3):
+        columns = st.columns(3)
+        for column, version in zip(columns, ready[start : start + 3], strict=False):
+            with column, st.container(border=True):
+                st.markdown(f"**{version.label}**")
+                if version.do_not_use:
+                    st.error(t("Do not use: consent was withdrawn."))
+                st.video(_media(actor, version.output_key or ""))
+                size = (version.size_bytes or 0) / 1e6
+                seconds = version.duration_s or 0
+                st.caption(t("{size:.1f} MB · {seconds:.0f} s", size=size, seconds=seconds))
+                _downloads(actor, version)
+
+
+ACTIVE = ("queued", "rendering", "cancelling")
+
+
+@st.fragment(run_every=2)
+def _live_progress(actor: Actor, portrait_id: int) -> None:
+    db = resources.engine()
+    item = portraits.get_portrait(db, actor, portrait_id)
+    active = [v for v in item.versions if v.status in ACTIVE]
+    if not active:
+        st.rerun()  # everything finished: redraw the page once with the players
+    for version in active:
+        c1, c2 = st.columns([4, 1])
+        c1.progress(
+            version.progress,
+            text=f"{version.label}: {t(STATUS_LABELS[version.status])} ({version.progress:.0%})",
+        )
+        if version.status != "cancelling" and c2.button(
+            t("Cancel"), key=f"portraits__cancel_{version.id}"
+        ):
+            try:
+                portraits.cancel_version(db, actor, version.id)
+            except SpotlightError as exc:
+                st.error(exc.message)
+            st.rerun(scope="fragment")
+
+
+def _downloads(actor: Actor, version: portraits.VersionView) -> None:
+    db, store = resources.engine(), resources.store()
+    files = [(t("Video"), version.output_key, "mp4"), (t("Cover"), version.cover_key, "jpg")]
+    if version.captions_key:
+        files.append((t("Captions (SRT)"), version.captions_key, "srt"))
+    for label, key, suffix in files:
+        if not key:
+            continue
+
+        def fetch(key: str = key) -> bytes:
+            return portraits.media_of(db, store, actor, key)
+
+        st.download_button(
+            t("Download: {what}", what=label),
+            fetch,
+            file_name=f"{version.preset}.{suffix}",
+            key=f"portraits__dl_{version.id}_{suffix}",
+            on_click="ignore",
+        )
