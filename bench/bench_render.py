@@ -113,7 +113,7 @@ def run_moviepy(source: Path, out: Path, seconds: float) -> None:
             ffmpeg_params=params,
             logger=None,
         )
-        version.save_frame(str(out / f"{name}.jpg"), t=1.0)
+        version.save_frame(str(out / f"{name}.jpg"), t=1.0, with_mask=False)
     clip.close()
 
 
@@ -142,8 +142,10 @@ def in_fresh_process(name: str, source: Path, out: Path, seconds: float) -> dict
     result = subprocess.run(  # noqa: S603 - this very script, fixed arguments
         [sys.executable, __file__, "--contender", name, "--source", str(source),
          "--out", str(out), "--seconds", str(seconds)],
-        check=True, capture_output=True, text=True, env=env,
+        check=False, capture_output=True, text=True, env=env,
     )  # fmt: skip
+    if result.returncode != 0:
+        sys.exit(f"{CONTENDERS[name]} failed:\n{result.stderr[-3000:]}")
     figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return figures
 
@@ -177,9 +179,10 @@ def main() -> None:
         for name in names:
             results[name] = in_fresh_process(name, source, work / name, args.seconds)
             figures = results[name]
+            peak = figures["python_mb"] + figures["ffmpeg_mb"]
             print(
                 f"{CONTENDERS[name]:26} wall {figures['wall_s']:7.1f} s  "
-                f"cpu {figures['cpu_s']:7.1f} s  peak {figures['python_mb'] + figures['ffmpeg_mb']:7.0f} MB "
+                f"cpu {figures['cpu_s']:7.1f} s  peak {peak:7.0f} MB "
                 f"(python {figures['python_mb']:.0f} + ffmpeg {figures['ffmpeg_mb']:.0f})",
                 flush=True,
             )

@@ -16,6 +16,7 @@ from campaigns.errors import InvalidFields, SpotlightError
 from campaigns.media.presets import PRESETS
 from campaigns.portraits import STATUS_LABELS, Framing, PortraitInput, PortraitView
 from ui import resources, state
+from ui.branding import photo_placeholder
 from ui.i18n import t
 from ui.widgets import empty_state, flash
 
@@ -108,7 +109,14 @@ def portrait_list(db: Engine, actor: Actor) -> None:
         return
     for item in items:
         with st.container(border=True):
-            c1, c2 = st.columns([4, 1])
+            cover, c1, c2 = st.columns([1, 4, 1])
+            ready = [v for v in item.versions if v.status == "done" and v.cover_key]
+            if ready and ready[0].cover_key:
+                cover.image(
+                    resources.media_bytes(ready[0].cover_key), width=140, alt=item.alt_text
+                )
+            else:
+                cover.image(photo_placeholder(), width=140, alt=t("No cover yet"))
             c1.markdown(f"**{item.title}**")
             c1.caption(
                 " · ".join([", ".join(n for _, n in item.people), f"{item.duration_s:.0f} s"])

@@ -22,9 +22,11 @@ logger = logging.getLogger(__name__)
 # outputs, and let the first input open plain files only (no http, concat, subfile, pipe…).
 PREFIX = ("-hide_banner", "-nostdin", "-y", "-protocol_whitelist", "file")
 # Machine-readable progress on stdout, warnings and errors on stderr, no interactive stats line.
-_REPORTING = ("-loglevel", "warning", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1")
+_REPORTING = ("-loglevel", "warning", "-nostats", "-stats_period", "0.5", "-progress", "pipe:1")
 LOG_LINES = 200
 _POLL_S = 0.1
+# `cancelled` may ask a database: ask it a few times a second, not on every progress line.
+_CANCEL_CHECK_S = 0.25
 _KILL_WAIT_S = 10.0
 
 
@@ -76,6 +78,7 @@ def run_ffmpeg(
     for reader in readers:
         reader.start()
     reported = 0.0
+    next_check = started
     outcome = "interrupted"  # until the loop ends on its own, anything else must stop ffmpeg
     try:
         while True:
@@ -90,10 +93,13 @@ def run_ffmpeg(
             if fraction is not None and fraction > reported and progress is not None:
                 reported = fraction
                 progress(fraction)
-            if cancelled is not None and cancelled():
-                outcome = "cancelled"
-                break
-            if time.monotonic() - started > timeout_s:
+            now = time.monotonic()
+            if cancelled is not None and now >= next_check:
+                next_check = now + _CANCEL_CHECK_S
+                if cancelled():
+                    outcome = "cancelled"
+                    break
+            if now - started > timeout_s:
                 outcome = "timeout"
                 break
     finally:

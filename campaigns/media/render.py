@@ -64,6 +64,10 @@ _DEMUXERS = {
     "webm": "matroska",
 }
 _BUFFER = 1024 * 1024
+_INCOMPLETE = (
+    "The rendering finished without writing every version; "
+    "the technical details are in the log for an administrator."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +210,8 @@ def render_versions(
             cancelled=cancelled,
             log_path=log_path,
         )
-        rendered = [_finish(spec, done) for spec, done in zip(specs, staged, strict=True)]
+        rendered = [_describe(spec, done) for spec, done in zip(specs, staged, strict=True)]
+        _publish(staged, specs)
     except BaseException:
         for path in partials:
             path.unlink(missing_ok=True)
@@ -510,36 +515,43 @@ def _cover_time(spec: VersionSpec, window: _Window) -> float:
     return min(max(0.0, spec.cover_at_s), last)
 
 
-def _finish(final: VersionSpec, staged: VersionSpec) -> RenderedVersion:
-    """Check one staged version, move it to its final name and describe it."""
+def _describe(final: VersionSpec, staged: VersionSpec) -> RenderedVersion:
+    """Check one staged version and describe it under its final name."""
     for path in (staged.output, staged.cover):
         if not path.is_file() or path.stat().st_size == 0:
-            raise RenderFailed(
-                "The rendering finished without writing every version; "
-                "the technical details are in the log for an administrator.",
-                f"missing or empty output: {path}",
-            )
-    duration = _duration_s(staged.output)
-    digest = _sha256(staged.output)
-    size = staged.output.stat().st_size
-    staged.output.replace(final.output)
-    staged.cover.replace(final.cover)
+            raise RenderFailed(_INCOMPLETE, f"missing or empty output: {path}")
     return RenderedVersion(
         preset_name=final.preset.name,
         output=final.output,
         cover=final.cover,
-        duration_s=duration,
-        size_bytes=size,
-        sha256=digest,
+        duration_s=_duration_s(staged.output),
+        size_bytes=staged.output.stat().st_size,
+        sha256=_sha256(staged.output),
     )
+
+
+def _publish(staged: Sequence[VersionSpec], finals: Sequence[VersionSpec]) -> None:
+    """Move every staged file to its final name; if one move fails, take back the others."""
+    moved: list[Path] = []
+    try:
+        for done, final in zip(staged, finals, strict=True):
+            for source, target in ((done.output, final.output), (done.cover, final.cover)):
+                source.replace(target)
+                moved.append(target)
+    except BaseException:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def _duration_s(path: Path) -> float:
     """The length of a rendered MP4, read from its header."""
-    with av.open(str(path)) as container:
-        if container.duration is None:
-            return 0.0
-        return float(container.duration) / 1_000_000
+    try:
+        with av.open(str(path)) as container:
+            duration = container.duration
+    except av.error.FFmpegError as exc:
+        raise RenderFailed(_INCOMPLETE, f"cannot read {path.name}: {exc}") from exc
+    return 0.0 if duration is None else float(duration) / 1_000_000
 
 
 def _sha256(path: Path) -> str:

@@ -307,8 +307,8 @@ def test_cancel_after_first_progress_keeps_nothing(tmp_path: Path) -> None:
             encoder_preset="superfast",
         )
     assert str(caught.value) == "The rendering was cancelled; nothing was kept."
-    assert seen == seen[:1]
-    assert seen[0] < 0.99  # stopped half-way, not after ffmpeg had finished anyway
+    assert seen
+    assert max(seen) < 0.99  # stopped half-way, not after ffmpeg had finished anyway
     assert list(out.iterdir()) == []
 
 
