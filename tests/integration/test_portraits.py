@@ -210,3 +210,19 @@ def test_interrupted_renders_are_requeued_then_failed(
         version.heartbeat_at = utcnow() - timedelta(minutes=10)
     assert portraits.recover_interrupted(db) == []
     assert portraits.get_portrait(db, EDITOR, portrait_id).versions[0].status == "failed"
+
+
+def test_stills_for_the_focal_point_are_turned_like_players_turn_the_video(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from campaigns.media.frames import frame_at
+    from campaigns.media.probe import probe_video
+    from tests.fixtures_video import make_rotated_clip
+
+    source = make_clip(tmp_path / "landscape.mp4", seconds=2.0, width=640, height=360)
+    rotated = make_rotated_clip(tmp_path / "phone.mp4", source, 90)
+    probe = probe_video(rotated)
+    still = Image.open(io.BytesIO(frame_at(rotated, probe.container, 0.5)))
+    assert still.size == (360, 640)

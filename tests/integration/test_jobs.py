@@ -1,0 +1,80 @@
+"""The render queue: jobs run the same rendering as the command line, and survive restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from campaigns import catalogue, consent, jobs, portraits
+from campaigns.auth import Actor, Role
+from campaigns.db import transaction, utcnow
+from campaigns.models import PortraitVersion
+from campaigns.portraits import PortraitInput
+from campaigns.storage import LocalStore
+from tests.fixtures_people import PDF, consent_form, profile
+from tests.fixtures_video import make_clip
+
+EDITOR = Actor(user_id=None, email="ed@school.example", role=Role.EDITOR)
+
+
+@pytest.fixture
+def queue_in_process(
+    sqlite_db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Engine, LocalStore]]:
+    """Jobs run at once in this process, against the test's database and media folder."""
+    monkeypatch.setenv("SPOTLIGHT_DATABASE_URL", str(sqlite_db.url))
+    monkeypatch.setenv("SPOTLIGHT_MEDIA_STORE", str(tmp_path / "media"))
+    monkeypatch.setenv("SPOTLIGHT_RENDER_SPEED", "ultrafast")
+    jobs._resources.cache_clear()
+    monkeypatch.setattr(jobs.huey, "immediate", True)
+    yield sqlite_db, LocalStore(tmp_path / "media")
+    jobs._resources.cache_clear()
+
+
+def portrait_with_versions(db: Engine, store: LocalStore, tmp_path: Path) -> list[int]:
+    pid = catalogue.create_role_model(db, EDITOR, profile())
+    consent.record_consent(
+        db, store, EDITOR, pid, consent_form(date.today()), consent.Proof("p.pdf", PDF)
+    )
+    clip = make_clip(tmp_path / "clip.mp4", seconds=4.0)
+    with clip.open("rb") as upload:
+        portrait_id = portraits.add_portrait(
+            db, store, EDITOR, upload, clip.name,
+            PortraitInput("Amina", (pid,), alt_text="Amina talks."), max_bytes=10**8,
+        )  # fmt: skip
+    return list(portraits.request_versions(db, EDITOR, portrait_id, ["linkedin_1x1"]).version_ids)
+
+
+def test_an_enqueued_job_renders_the_versions(
+    queue_in_process: tuple[Engine, LocalStore], tmp_path: Path
+) -> None:
+    db, store = queue_in_process
+    version_ids = portrait_with_versions(db, store, tmp_path)
+    jobs.enqueue(version_ids)
+    with transaction(db, write=False) as session:
+        version = session.get(PortraitVersion, version_ids[0])
+        assert version is not None
+        assert version.status == "done"
+        assert version.output_key is not None
+    assert store.exists(version.output_key)
+
+
+def test_a_restarted_worker_renders_what_was_interrupted(
+    queue_in_process: tuple[Engine, LocalStore], tmp_path: Path
+) -> None:
+    db, store = queue_in_process
+    version_ids = portrait_with_versions(db, store, tmp_path)
+    with transaction(db) as session:
+        version = session.get(PortraitVersion, version_ids[0])
+        assert version is not None
+        version.status, version.attempts = "rendering", 1
+        version.heartbeat_at = utcnow() - timedelta(minutes=5)
+    assert jobs._requeue(db) == [version_ids]
+    with transaction(db, write=False) as session:
+        version = session.get(PortraitVersion, version_ids[0])
+        assert version is not None
+        assert version.status == "done"
