@@ -25,6 +25,8 @@ from campaigns.models import (
     Portrait,
     PortraitPerson,
     PortraitVersion,
+    Post,
+    PostPerson,
     RoleModel,
     TakedownTask,
 )
@@ -593,9 +595,20 @@ def withdraw_consent(
             version.do_not_use = True
             if version.status in ("queued", "rendering"):
                 version.status = "cancelling" if version.status == "rendering" else "cancelled"
-        takedowns = _list_takedowns(session, person)
+        posts = session.scalars(
+            select(Post)
+            .join(PostPerson, PostPerson.post_id == Post.id)
+            .where(PostPerson.role_model_id == role_model_id)
+        ).all()
+        blocked = 0
+        for post in posts:
+            if post.status in ("draft", "in_review", "approved", "scheduled"):
+                post.blocked_reasons = [*post.blocked_reasons, f"{person.full_name}: {reason}"]
+                blocked += 1
+        takedowns = _list_takedowns(session, person, [p for p in posts if p.status == "published"])
         result = WithdrawalResult(
             consents_withdrawn=len(open_records),
+            posts_blocked=blocked,
             media_flagged=len(assets) + len(portraits) + len(versions),
             takedowns_listed=len(takedowns),
             takedown_descriptions=takedowns,
@@ -612,16 +625,30 @@ def withdraw_consent(
                 "consents_withdrawn": result.consents_withdrawn,
                 "media_flagged": result.media_flagged,
                 "takedowns_listed": result.takedowns_listed,
+                "posts_blocked": result.posts_blocked,
             },
         )
         return result
 
 
-def _list_takedowns(session: Session, person: RoleModel) -> list[str]:
+def _list_takedowns(session: Session, person: RoleModel, published: Sequence[Post]) -> list[str]:
     already = set(
         session.scalars(select(TakedownTask.url).where(TakedownTask.role_model_id == person.id))
     )
     descriptions: list[str] = []
+    for post in published:
+        if post.published_url in already:
+            continue
+        description = (
+            f"Take down post #{post.id} featuring {person.full_name} ({post.published_url})."
+        )
+        session.add(
+            TakedownTask(
+                role_model_id=person.id, channel="", description=description, url=post.published_url
+            )
+        )
+        already.add(post.published_url)
+        descriptions.append(description)
     for appearance in session.scalars(
         select(Appearance)
         .where(Appearance.role_model_id == person.id)

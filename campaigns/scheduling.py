@@ -162,3 +162,39 @@ def next_good_slots(network: str, after: datetime, zone: str, count: int = 3) ->
         if len(slots) >= count:
             break
     return sorted(slots)[:count]
+
+
+# --- Campaigns, accounts and posts ----------------------------------------------------------
+
+NETWORKS = ("instagram", "tiktok", "linkedin", "youtube", "facebook", "x")
+TARGET_GROUPS = (
+    "woman_in_tech",
+    "disability",
+    "career_changer",
+    "low_qualification",
+    "former_jobseeker",
+    "disadvantaged_area",
+    "refugee",
+)
+CAMPAIGN_STATUSES = ("draft", "planned", "live", "finished")
+POST_STATUSES = (
+    "draft",
+    "in_review",
+    "approved",
+    "scheduled",
+    "published",
+    "failed",
+    "cancelled",
+)
+MIN_GAP = timedelta(hours=4)
+MONTHLY_FEATURE_LIMIT = 3
+# Workflow: action -> (allowed from, goes to).
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": (("draft",), "in_review"),
+    "approve": (("in_review",), "approved"),
+    "schedule": (("approved",), "scheduled"),
+    "publish": (("scheduled", "approved"), "published"),
+    "fail": (("scheduled",), "failed"),
+    "cancel": (("draft", "in_review", "approved", "scheduled"), "cancelled"),
+    "reopen": (("in_review", "approved", "scheduled", "failed"), "draft"),
+}
