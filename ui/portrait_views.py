@@ -112,9 +112,7 @@ def portrait_list(db: Engine, actor: Actor) -> None:
             cover, c1, c2 = st.columns([1, 4, 1])
             ready = [v for v in item.versions if v.status == "done" and v.cover_key]
             if ready and ready[0].cover_key:
-                cover.image(
-                    resources.media_bytes(ready[0].cover_key), width=140, alt=item.alt_text
-                )
+                cover.image(resources.media_bytes(ready[0].cover_key), width=140, alt=item.alt_text)
             else:
                 cover.image(photo_placeholder(), width=140, alt=t("No cover yet"))
             c1.markdown(f"**{item.title}**")
