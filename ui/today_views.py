@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from campaigns import consent
+from campaigns import consent, posts
 from campaigns.auth import Actor
 from ui import resources
 from ui.i18n import t
@@ -20,19 +20,7 @@ def today_consents(db: Engine, actor: Actor) -> None:
     today = date.today()
     left, right = st.columns(2)
     with left:
-        st.subheader(t("Upcoming posts"))
-        empty_state(
-            t("No posts planned"),
-            t("Posts planned on the calendar for the next 14 days will be listed here."),
-        )
-        st.subheader(t("Posts blocked by a problem"))
-        empty_state(
-            t("Nothing blocked"),
-            t(
-                "Posts that cannot go out (consent withdrawn or expired, missing captions…) "
-                "show here."
-            ),
-        )
+        _posts(db, actor)
     with right:
         st.subheader(t("Consents expiring soon"))
         renewals = consent.expiring_consents(db, actor, today, days)
@@ -70,3 +58,47 @@ def today_consents(db: Engine, actor: Actor) -> None:
                     icon=":material/warning:",
                 )
                 st.page_link("pages/role_models.py", label=t("See the takedown list"))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _recheck(_db: Engine, day: date) -> int:
+    # Consents expire with time: the checks run again at most once a minute.
+    return posts.recheck_posts(_db, day)
+
+
+def _posts(db: Engine, actor: Actor) -> None:
+    _recheck(db, date.today())
+    planned = posts.list_posts(db, actor, statuses=("draft", "in_review", "approved", "scheduled"))
+    now = datetime.now(UTC)
+    soon = [p for p in planned if now <= p.local_time <= now + timedelta(days=14)]
+    st.subheader(t("Upcoming posts"))
+    if not soon:
+        empty_state(
+            t("No posts planned"),
+            t("Posts planned on the calendar for the next 14 days will be listed here."),
+        )
+    for item in soon[:10]:
+        st.markdown(
+            t(
+                "**{when}** · {account} · {status}",
+                when=f"{item.local_time:%d/%m %H:%M}",
+                account=item.account,
+                status=t(item.status.replace("_", " ")),
+            )
+        )
+    st.subheader(t("Posts blocked by a problem"))
+    blocked = [p for p in planned if p.blocked_reasons]
+    if not blocked:
+        empty_state(
+            t("Nothing blocked"),
+            t(
+                "Posts that cannot go out (consent withdrawn or expired, missing captions…) "
+                "show here."
+            ),
+        )
+    for item in blocked:
+        st.error(
+            t("{when} · {account}: {reasons}", when=f"{item.local_time:%d/%m %H:%M}",
+              account=item.account, reasons=" ".join(item.blocked_reasons)),
+            icon=":material/block:",
+        )  # fmt: skip
