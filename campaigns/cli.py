@@ -195,6 +195,31 @@ def _worker(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     return {"message": "The worker stopped."}
 
 
+def _schedule_export(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns import publishing
+
+    if not args.ics and not args.csv:
+        raise InvalidInput("Say where to write the export: --ics FILE, --csv FILE or both.")
+    if args.ics and Path(args.ics).suffix.lower() != ".ics":
+        raise InvalidInput("Name the calendar file .ics (for example posts.ics).")
+    if args.csv and Path(args.csv).suffix.lower() != ".csv":
+        raise InvalidInput("Name the scheduler file .csv (for example posts.csv).")
+    db = _engine(settings)
+    written: dict[str, str] = {}
+    count = len(publishing.export_post_ids(db, SYSTEM))
+    for path, make in ((args.ics, publishing.calendar_ics), (args.csv, publishing.scheduler_csv)):
+        if not path:
+            continue
+        try:
+            Path(path).write_bytes(make(db, SYSTEM))
+        except OSError as exc:
+            raise InvalidInput(f"Spotlight cannot write {path} ({exc.strerror or exc}).") from None
+        written[Path(path).suffix.lower().lstrip(".")] = str(path)
+    files = " and ".join(written.values())
+    noun = "post" if count == 1 else "posts"
+    return {"message": f"Exported {count} {noun} to {files}.", "posts": count, **written}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -267,6 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--preset", required=True, help="preset names, comma-separated")
     render.add_argument("--trim-to-fit", action="store_true")
     render.set_defaults(handler=_media_render)
+
+    schedule = groups.add_parser("schedule", help="planned posts").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    schedule_export = schedule.add_parser(
+        "export", help="write approved and scheduled posts as .ics and/or .csv"
+    )
+    schedule_export.add_argument("--ics", metavar="FILE", help="iCalendar file for a calendar")
+    schedule_export.add_argument("--csv", metavar="FILE", help="CSV file for a bulk scheduler")
+    schedule_export.set_defaults(handler=_schedule_export)
 
     worker = groups.add_parser("worker", help="render queued versions in the background")
     worker.add_argument("--workers", type=int, help="renders at the same time")

@@ -12,6 +12,7 @@ from campaigns import audit
 from campaigns.accounts import hash_password
 from campaigns.auth import SYSTEM, Actor, Permission, Role, require
 from campaigns.db import read_only, transaction
+from campaigns.demo_campaigns import load_demo_campaigns
 from campaigns.demo_people import load_demo_people
 from campaigns.demo_portraits import load_demo_portraits
 from campaigns.models import User
@@ -85,8 +86,12 @@ def _load_portraits(db: Engine, store: MediaStore, actor: Actor, summary: DemoSu
         jobs.enqueue(version_ids)
 
 
+def _load_campaigns(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
+    summary.add("planned posts", load_demo_campaigns(db, actor, date.today()))
+
+
 # Each capability appends its own step; steps run in order and must each be idempotent.
-DEMO_STEPS: list[DemoStep] = [_load_accounts, _load_people, _load_portraits]
+DEMO_STEPS: list[DemoStep] = [_load_accounts, _load_people, _load_portraits, _load_campaigns]
 
 
 def is_loaded(db: Engine) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -38,6 +38,16 @@ from campaigns.scheduling import (
     to_utc,
     tracked_link,
 )
+
+ACTION_PAST = {
+    "submit": "submitted for review",
+    "approve": "approved",
+    "schedule": "scheduled",
+    "publish": "marked as published",
+    "fail": "marked as failed",
+    "cancel": "cancelled",
+    "reopen": "reopened",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,10 +223,8 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
             .where(
                 PostPerson.role_model_id == pid,
                 Post.status.not_in(("cancelled", "failed")),
-                Post.scheduled_at
-                >= datetime.combine(month_start, datetime.min.time()).replace(
-                    tzinfo=post.scheduled_at.tzinfo
-                ),
+                Post.scheduled_at >= _utc_day(month_start),
+                Post.scheduled_at < _utc_day(_next_month(month_start)),
             )
         )
         if (count or 0) > MONTHLY_FEATURE_LIMIT:
@@ -225,6 +233,14 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
                 f"(more than {MONTHLY_FEATURE_LIMIT})."
             )
     return PostCheck(tuple(blocking), tuple(warnings))
+
+
+def _utc_day(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _people_for(session: Session, data: PostInput) -> list[int]:
@@ -346,7 +362,8 @@ def move_post(
             _expect(post, expected_version)
             if post.status not in sources:
                 raise Conflict(
-                    f"A post that is {post.status.replace('_', ' ')} cannot be {action}d."
+                    f"A post that is {post.status.replace('_', ' ')} cannot be "
+                    f"{ACTION_PAST.get(action, action)}."
                 )
             result = check_post(session, post, today or date.today())
             post.blocked_reasons, post.warnings = list(result.blocking), list(result.warnings)

@@ -1,14 +1,62 @@
-"""Calendar: every planned and published post, by day."""
+"""Calendar: every planned and published post by month, week or list, with its side panel."""
+
+from datetime import date
 
 import streamlit as st
 
+from campaigns import posts
+from ui import resources, state
 from ui.auth import signed_in
+from ui.calendar_views import (
+    colours,
+    exports,
+    filtered,
+    list_view,
+    month_view,
+    open_menu,
+    plain,
+    post_panel,
+    representation,
+    week_view,
+)
 from ui.i18n import t
-from ui.widgets import coming_soon
+from ui.widgets import show_flash
 
-signed_in()
+VIEWS = {"month": "Month", "week": "Week", "list": "List"}
+
+actor = signed_in()
+db = resources.engine()
 
 st.title(t("Calendar"))
-coming_soon(
-    t("The calendar is empty. Planned and published posts will appear here by day and network.")
-)
+show_flash()
+
+every_post = posts.list_posts(db, actor)
+palette = colours(every_post)
+shown = filtered(every_post)
+c1, c2 = st.columns([2, 1])
+view = c1.radio(
+    t("View"), list(VIEWS), format_func=lambda v: t(VIEWS[v]), horizontal=True,
+    key=state.CALENDAR_VIEW,
+)  # fmt: skip
+anchor = c2.date_input(t("Showing"), value=date.today(), key=state.CALENDAR_DAY)
+day = anchor if isinstance(anchor, date) else date.today()
+st.caption(" · ".join(f":{colour}[■] {plain(name)}" for name, colour in palette.items()))
+open_menu(shown)
+
+selected = st.session_state.get(state.CALENDAR_SELECTED)
+main, panel = st.columns([3, 2]) if selected is not None else (st.container(), None)
+with main:
+    if view == "month":
+        month_view(shown, day, palette)
+    elif view == "week":
+        week_view(shown, day, palette)
+    else:
+        list_view(shown, palette)
+if panel is not None and selected is not None:
+    with panel, st.container(border=True):
+        post_panel(db, actor, int(selected))
+
+st.subheader(t("Exports"))
+exports(db, actor)
+st.subheader(t("Representation this month"))
+representation(db, actor, day)

@@ -26,3 +26,12 @@ ROLE_MODELS_IMPORT_FILE = "role_models__import_file"
 
 PORTRAITS_SELECTED = "portraits__selected"
 PORTRAITS_UPLOAD = "portraits__upload_generation"
+
+CAMPAIGNS_SELECTED = "campaigns__selected"  # id of the campaign whose posts are shown
+CAMPAIGNS_POST_ACCOUNT = "campaigns__post_account"
+CAMPAIGNS_LAST_POST = "campaigns__last_post"  # id of the post just created, to show its checks
+
+CALENDAR_SELECTED = "calendar__selected"  # id of the post open in the side panel
+CALENDAR_OPENED_VERSION = "calendar__opened_version"  # the post's version when it was opened
+CALENDAR_VIEW = "calendar__view"
+CALENDAR_DAY = "calendar__day"

@@ -198,3 +198,12 @@ def test_withdrawal_blocks_planned_posts_and_lists_published_ones(
 def test_campaign_dates_are_checked(db: Engine) -> None:
     with pytest.raises(InvalidFields, match="cannot end before it starts"):
         posts.create_campaign(db, AUTHOR, CampaignInput("Late", TODAY, TODAY - timedelta(days=1)))
+
+
+def test_a_step_that_does_not_apply_is_explained_in_plain_words(
+    db: Engine, world: dict[str, int]
+) -> None:
+    post_id = posts.create_post(db, AUTHOR, post(world, "linkedin", "linkedin_1x1"))
+    posts.move_post(db, AUTHOR, post_id, view(db, post_id).version, "submit")
+    with pytest.raises(Conflict, match=r"A post that is in review cannot be submitted for review\."):
+        posts.move_post(db, AUTHOR, post_id, view(db, post_id).version, "submit")
