@@ -517,6 +517,11 @@ def _store_results(
             if version is None:
                 continue
             result = by_preset[version.preset]
+            too_big = check_fits(get_preset(version.preset), result.duration_s, result.size_bytes)
+            if too_big:
+                version.status, version.error = "failed", too_big
+                version.finished_at = utcnow()
+                continue
             base = f"portraits/{portrait.id}/versions/{version.id}"
             version.output_key = store.put_file(
                 f"{base}/{version.preset}.mp4", result.output, "video/mp4"

@@ -77,12 +77,17 @@ def rendering(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
             out / "reels.jpg",
             focal_x=0.35,
             captions_srt=srt,
-            lower_third=("Élodie Martin", "Développeuse web"),
+            # Every character the filtergraph syntax cares about, in the text of a drawtext.
+            lower_third=("Élodie d'Almeida", "Web: [promo 2025], 100% ; \\o/"),
             trim_end_s=TRIMMED_S,
         ),
         # The same framing without captions: the control for "captions are visible".
         VersionSpec(
-            REELS, out / "reels-plain.mp4", out / "reels-plain.jpg", focal_x=0.35, trim_end_s=2.5
+            REELS,
+            out / "reels-plain.mp4",
+            out / "reels-plain.jpg",
+            focal_x=0.35,
+            trim_end_s=TRIMMED_S,
         ),
         VersionSpec(
             LINKEDIN_SQUARE,
