@@ -205,5 +205,6 @@ def test_a_step_that_does_not_apply_is_explained_in_plain_words(
 ) -> None:
     post_id = posts.create_post(db, AUTHOR, post(world, "linkedin", "linkedin_1x1"))
     posts.move_post(db, AUTHOR, post_id, view(db, post_id).version, "submit")
-    with pytest.raises(Conflict, match=r"A post that is in review cannot be submitted for review\."):
+    expected = r"A post that is in review cannot be submitted for review\."
+    with pytest.raises(Conflict, match=expected):
         posts.move_post(db, AUTHOR, post_id, view(db, post_id).version, "submit")
