@@ -94,7 +94,12 @@ def card_grid(db: Engine, actor: Actor, filters: CatalogueFilter) -> None:
     counts = ", ".join(
         f"{t(STATUS_LABELS[s])}: {n}" for s, n in sorted(result.counts_by_status.items())
     )
-    st.caption(t("{total} people match", total=result.total) + (f" · {counts}" if counts else ""))
+    matched = (
+        t("1 person matches")
+        if result.total == 1
+        else t("{total} people match", total=result.total)
+    )
+    st.caption(matched + (f" · {counts}" if counts else ""))
     if not result.cards:
         empty_state(
             t("Nobody matches"),

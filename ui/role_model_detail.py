@@ -333,7 +333,7 @@ def _media(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> None:
             st.error(t("Do not use: consent was withdrawn."))
     else:
         st.caption(t("No photo yet."))
-    with st.form("role_models__photo", clear_on_submit=True):
+    with st.form("role_models__photo"):
         upload = st.file_uploader(
             t("New photo (JPEG, PNG, WebP or iPhone HEIC)"),
             type=["jpg", "jpeg", "png", "webp", "heic", "heif"],

@@ -26,7 +26,8 @@ def show_flash() -> None:
     """Show, then forget, the messages left by the previous action."""
     message = st.session_state.pop(state.FLASH, None)
     if message:
-        st.success(message)
+        # A toast does not move the page, so open tabs stay where the person left them.
+        st.toast(message, icon=":material/check_circle:", duration="long")
     for warning in st.session_state.pop(state.FLASH_WARNINGS, []):
         st.warning(warning)
 

@@ -75,5 +75,6 @@ def texts(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.title]
     parts += [e.value for e in at.subheader] + [e.value for e in at.caption]
     parts += [e.value for e in at.error] + [e.value for e in at.success]
+    parts += [e.value for e in at.toast]
     parts += [str(m.label) + " " + str(m.value) for m in at.metric]
     return "\n".join(str(p) for p in parts)

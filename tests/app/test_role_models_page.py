@@ -30,7 +30,7 @@ def test_the_catalogue_lists_people_with_their_consent_status(admin: Actor, app_
     assert not at.exception
     shown = texts(at)
     assert "Amina Diallo" in shown
-    assert "1 people match" in shown
+    assert "1 person matches" in shown
     assert "No consent" in shown
 
 

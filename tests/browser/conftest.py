@@ -42,6 +42,8 @@ TIMEOUT_MS = 15_000
 # Only the app under test: the favicon Streamlit would fetch from Google stays offline too.
 NOT_LOOPBACK = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://")
 SERVER_LOG = pytest.StashKey[Path]()
+# The module whose first test expects a server nobody has used yet.
+FIRST_RUN = "test_pages.py"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.failed and log is not None:
         report.sections.append(("streamlit server log", _read_log(log)))
     return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run test_pages.py first of the browser modules: it starts on the first-run form.
+
+    Other modules sign in (creating the administrator when they meet the server first), so they
+    follow it whatever their names; every other test keeps its place.
+    """
+    here = Path(__file__).parent
+    slots = [index for index, item in enumerate(items) if item.path.parent == here]
+    ordered = sorted((items[index] for index in slots), key=lambda i: i.path.name != FIRST_RUN)
+    for index, item in zip(slots, ordered, strict=True):
+        items[index] = item
 
 
 @pytest.fixture(scope="session")
