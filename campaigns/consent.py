@@ -420,14 +420,7 @@ def record_consent(
         session.add(record)
         session.flush()
         if proof is not None:
-            suffix = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-            key = f"consents/{role_model_id}/{record.id}/proof.{suffix[content_type]}"
-            # The file goes first: if the store fails, the transaction rolls back the record.
-            stored = store.put_bytes(key, proof.data, content_type)
-            record.proof_key = stored.key
-            record.proof_sha256 = stored.sha256
-            record.proof_filename = PurePath(proof.filename).name[:255]
-            record.proof_content_type = content_type
+            _store_proof(store, record, proof, content_type)
         audit.record(
             session,
             actor,
@@ -446,6 +439,17 @@ def record_consent(
         return record.id
 
 
+def _store_proof(store: MediaStore, record: ConsentRecord, proof: Proof, content_type: str) -> None:
+    # Called inside the record's transaction: if the store fails, the record is rolled back.
+    suffix = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    key = f"consents/{record.role_model_id}/{record.id}/proof.{suffix}"
+    stored = store.put_bytes(key, proof.data, content_type)
+    record.proof_key = stored.key
+    record.proof_sha256 = stored.sha256
+    record.proof_filename = PurePath(proof.filename).name[:255]
+    record.proof_content_type = content_type
+
+
 def attach_proof(
     db: Engine, store: MediaStore, actor: Actor, consent_id: int, proof: Proof
 ) -> None:
@@ -456,14 +460,10 @@ def attach_proof(
         record = session.get(ConsentRecord, consent_id)
         if record is None:
             raise NotFound("This consent record does not exist any more.")
-        suffix = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-        key = f"consents/{record.role_model_id}/{record.id}/proof.{suffix[content_type]}"
-        stored = store.put_bytes(key, proof.data, content_type)
-        record.proof_key = stored.key
-        record.proof_sha256 = stored.sha256
-        record.proof_filename = PurePath(proof.filename).name[:255]
-        record.proof_content_type = content_type
-        audit.record(session, actor, "attach_proof", "consent", record.id, {"proof": stored.sha256})
+        _store_proof(store, record, proof, content_type)
+        audit.record(
+            session, actor, "attach_proof", "consent", record.id, {"proof": record.proof_sha256}
+        )
 
 
 def consents_of(

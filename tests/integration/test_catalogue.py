@@ -290,3 +290,14 @@ def test_expiring_consents_come_with_contact_and_a_ready_message(
     assert "no consequences" in renewals[0].message
     assert renewals[0].mailto.startswith("mailto:amina.diallo@example.org?subject=")
     assert consent.expiring_consents(db, EDITOR, TODAY, 5) == []
+
+
+def test_a_draft_consent_counts_once_its_proof_is_attached(db: Engine, store: LocalStore) -> None:
+    pid = catalogue.create_role_model(db, EDITOR, profile())
+    cid = consent.record_consent(db, store, EDITOR, pid, consent_form(TODAY), None)
+    assert not consent.may_use(db, pid, "video", "instagram", "organic", TODAY).allowed
+    consent.attach_proof(
+        db, store, EDITOR, cid, Proof("signed.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    )
+    assert consent.may_use(db, pid, "video", "instagram", "organic", TODAY).allowed
+    assert consent.consents_of(db, EDITOR, pid, TODAY, 30)[0].proof_filename == "signed.png"
