@@ -654,7 +654,7 @@ def _portrait_view(session: Session, portrait: Portrait) -> PortraitView:
     versions = session.scalars(
         select(PortraitVersion)
         .where(PortraitVersion.portrait_id == portrait.id)
-        .order_by(PortraitVersion.requested_at.desc(), PortraitVersion.id.desc())
+        .order_by(PortraitVersion.requested_at, PortraitVersion.id)
     ).all()
     return PortraitView(
         id=portrait.id,

@@ -17,7 +17,7 @@ from campaigns.media.presets import PRESETS
 from campaigns.portraits import STATUS_LABELS, Framing, PortraitInput, PortraitView
 from ui import resources, state
 from ui.branding import photo_placeholder
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.widgets import empty_state, flash
 
 LANGUAGES = {"fr": "Français", "en": "English", "es": "Español", "ar": "العربية"}
@@ -43,6 +43,7 @@ def upload_form(db: Engine, actor: Actor) -> None:
         title = c1.text_input(t("Title"), key="portraits__title")
         language = c2.selectbox(
             t("Language spoken"), list(LANGUAGES), format_func=LANGUAGES.__getitem__,
+            index=list(LANGUAGES).index(current_language()),
             key="portraits__language",
         )  # fmt: skip
         alt_text = st.text_input(

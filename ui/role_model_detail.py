@@ -284,6 +284,9 @@ def _consent_form(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -
             except SpotlightError as exc:
                 st.error(exc.message)
             else:
+                # Empty the form so that a second click cannot record the same consent twice.
+                for key in [k for k in st.session_state if str(k).startswith("rm_c__")]:
+                    del st.session_state[key]
                 flash(t("Consent recorded."))
                 st.cache_data.clear()
                 st.rerun()

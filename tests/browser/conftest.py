@@ -42,6 +42,7 @@ TIMEOUT_MS = 15_000
 # Only the app under test: the favicon Streamlit would fetch from Google stays offline too.
 NOT_LOOPBACK = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://")
 SERVER_LOG = pytest.StashKey[Path]()
+WORKER_LOG = pytest.StashKey[Path]()
 # The module whose first test expects a server nobody has used yet.
 FIRST_RUN = "test_pages.py"
 
@@ -100,6 +101,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     log = item.config.stash.get(SERVER_LOG, None)
     if report.failed and log is not None:
         report.sections.append(("streamlit server log", _read_log(log)))
+    worker_log = item.config.stash.get(WORKER_LOG, None)
+    if report.failed and worker_log is not None:
+        report.sections.append(("render worker log", _read_log(worker_log)))
     return report
 
 
@@ -148,6 +152,8 @@ def app(
         **os.environ,
         "SPOTLIGHT_DATABASE_URL": f"sqlite:///{workdir / 'spotlight.db'}",
         "SPOTLIGHT_MEDIA_STORE": str(workdir / "media"),
+        # The server enqueues rendering jobs here and the worker beside it takes them.
+        "SPOTLIGHT_JOB_QUEUE": str(workdir / "jobs.db"),
     }
     port = _free_port()
     served = App(url=f"http://127.0.0.1:{port}", env=env)
@@ -175,6 +181,16 @@ def app(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    worker_log = workdir / "worker.log"
+    pytestconfig.stash[WORKER_LOG] = worker_log
+    with worker_log.open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "campaigns", "worker", "--workers", "1"],
+            cwd=REPO_ROOT,
+            env={**env, "SPOTLIGHT_RENDER_SPEED": "ultrafast"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _healthy(served.url):
@@ -185,12 +201,14 @@ def app(
             time.sleep(0.2)
         yield served
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 def open_tab(browser: Browser, errors: list[str]) -> Page:
