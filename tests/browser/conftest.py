@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+# Story modules run taller, so that no menu closes because the page scrolled under it.
+STORY_WINDOW: ViewportSize = {"width": 1280, "height": 1800}
 TIMEOUT_MS = 15_000
 # Only the app under test: the favicon Streamlit would fetch from Google stays offline too.
 NOT_LOOPBACK = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://")
@@ -250,3 +252,26 @@ def artifacts_dir() -> Path:
     """Where screenshots land (test-artifacts/browser, ignored by git)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def failures_before_the_story(request: pytest.FixtureRequest) -> int:
+    """How many tests of the session had failed when a story module began."""
+    return int(request.session.testsfailed)
+
+
+@pytest.fixture
+def story_step(
+    request: pytest.FixtureRequest,
+    page: Page,
+    page_errors: list[str],
+    failures_before_the_story: int,
+) -> Iterator[None]:
+    """One step of a story (a module naming its STORY): later steps need the earlier ones."""
+    # A step is skipped only once an earlier step of the same story has already failed.
+    if request.session.testsfailed > failures_before_the_story:
+        pytest.skip(f"an earlier step of the {request.module.STORY} story failed")
+    page.set_viewport_size(STORY_WINDOW)
+    before = len(page_errors)
+    yield
+    assert page_errors[before:] == [], "uncaught JavaScript errors in the page"

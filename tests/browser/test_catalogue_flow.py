@@ -12,12 +12,11 @@ run after it, the administrator exists and the demo data is loaded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import App
 from tests.browser.test_pages import (
@@ -31,7 +30,8 @@ from tests.browser.test_pages import (
 )
 from tests.fixtures_people import PDF, jpeg, to_csv, two_hundred_people
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("story_step")]
+STORY = "catalogue"
 
 NAME = "Zélie Browser-Test"
 PROGRAMME = "Browser programme"
@@ -41,7 +41,6 @@ PEOPLE_MATCH = re.compile(r"(\d+) (?:people match|person matches)")
 # Tall enough for the whole "Add a role model" dialog: a Streamlit dropdown menu closes when the
 # page or dialog under it scrolls, and one opened near the bottom of the screen sometimes scrolls
 # it to show itself, so it would open and close at once.
-TALL_WINDOW: ViewportSize = {"width": 1280, "height": 1800}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,32 +68,6 @@ def uploads(tmp_path_factory: pytest.TempPathFactory) -> Uploads:
     files.proof.write_bytes(PDF)
     files.people.write_bytes(to_csv(two_hundred_people()))
     return files
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _tall_window(page: Page) -> None:
-    page.set_viewport_size(TALL_WINDOW)
-
-
-@pytest.fixture(autouse=True)
-def _no_javascript_error(page_errors: list[str]) -> Iterator[None]:
-    before = len(page_errors)
-    yield
-    assert page_errors[before:] == [], "uncaught JavaScript errors in the page"
-
-
-@pytest.fixture(scope="module")
-def failures_before_the_story(request: pytest.FixtureRequest) -> int:
-    """How many tests of the session had failed when the story began."""
-    return int(request.session.testsfailed)
-
-
-@pytest.fixture(autouse=True)
-def _skip_after_a_failed_step(
-    request: pytest.FixtureRequest, failures_before_the_story: int
-) -> None:
-    if request.session.testsfailed > failures_before_the_story:
-        pytest.skip("an earlier step of the catalogue story failed")
 
 
 def finish_step(page: Page, artifacts_dir: Path, step: str) -> None:

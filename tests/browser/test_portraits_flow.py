@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import App
 from tests.browser.test_catalogue_flow import (
-    TALL_WINDOW,
     flash,
     innermost_block,
     multiselect,
@@ -47,7 +45,8 @@ from tests.browser.test_pages import (
 from tests.fixtures_people import PDF
 from tests.fixtures_video import make_clip
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("story_step")]
+STORY = "portraits"
 
 NAME = "Portrait Browser-Test"
 PORTRAIT_TITLE = "Portrait browser test: a day in the lab"
@@ -91,32 +90,6 @@ def uploads(tmp_path_factory: pytest.TempPathFactory) -> Uploads:
         "Notes for the shoot: bring the lab coat, film by the window.\n" * 20, encoding="utf-8"
     )
     return files
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _tall_window(page: Page) -> None:
-    page.set_viewport_size(TALL_WINDOW)
-
-
-@pytest.fixture(autouse=True)
-def _no_javascript_error(page_errors: list[str]) -> Iterator[None]:
-    before = len(page_errors)
-    yield
-    assert page_errors[before:] == [], "uncaught JavaScript errors in the page"
-
-
-@pytest.fixture(scope="module")
-def failures_before_the_story(request: pytest.FixtureRequest) -> int:
-    """How many tests of the session had failed when the story began."""
-    return int(request.session.testsfailed)
-
-
-@pytest.fixture(autouse=True)
-def _skip_after_a_failed_step(
-    request: pytest.FixtureRequest, failures_before_the_story: int
-) -> None:
-    if request.session.testsfailed > failures_before_the_story:
-        pytest.skip("an earlier step of the portraits story failed")
 
 
 def finish_step(page: Page, artifacts_dir: Path, step: str) -> None:
