@@ -220,6 +220,44 @@ def _schedule_export(args: argparse.Namespace, settings: Settings) -> dict[str, 
     return {"message": f"Exported {count} {noun} to {files}.", "posts": count, **written}
 
 
+def _metrics_import(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns.engagement import importing
+
+    db = _engine(settings)
+    mapping = None
+    if args.mapping:
+        mappings = importing.saved_mappings(db, SYSTEM)
+        if args.mapping not in mappings:
+            known = ", ".join(mappings) or "none yet"
+            raise InvalidInput(f"There is no saved mapping called “{args.mapping}” ({known}).")
+        mapping = mappings[args.mapping]
+    reports = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"Spotlight cannot read {name} ({exc.strerror or exc}).") from None
+        try:
+            reports.append(
+                importing.import_metrics(
+                    db, SYSTEM, path.name, data, platform=args.platform, mapping=mapping
+                )
+            )
+        except SpotlightError as exc:
+            # Earlier files stay imported: each file is its own transaction.
+            done = f" ({len(reports)} earlier file(s) imported)" if reports else ""
+            raise InvalidInput(f"{path.name}: {exc.message}{done}") from None
+    lines = [report.summary for report in reports]
+    for report in reports:
+        lines += [f"  {r.reason}" for r in report.rejections]
+    return {
+        "message": "\n".join(lines),
+        **importing.summed(reports),
+        "files": [report.as_dict() for report in reports],
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -303,6 +341,19 @@ def build_parser() -> argparse.ArgumentParser:
     schedule_export.add_argument("--csv", metavar="FILE", help="CSV file for a bulk scheduler")
     schedule_export.set_defaults(handler=_schedule_export)
 
+    metrics = groups.add_parser("metrics", help="analytics exports of the networks").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    metrics_import = metrics.add_parser("import", help="import analytics exports (one or more)")
+    metrics_import.add_argument("files", nargs="+", metavar="FILE")
+    metrics_import.add_argument(
+        "--platform", default="auto",
+        choices=("auto", "linkedin", "meta", "youtube", "tiktok", "csv"),
+        help="where the files come from (default: found from their content)",
+    )  # fmt: skip
+    metrics_import.add_argument("--mapping", help="saved column mapping for --platform csv")
+    metrics_import.set_defaults(handler=_metrics_import)
+
     worker = groups.add_parser("worker", help="render queued versions in the background")
     worker.add_argument("--workers", type=int, help="renders at the same time")
     worker.set_defaults(handler=_worker)
@@ -313,8 +364,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
+    # --json is accepted anywhere on the line, as scripts tend to put it last.
+    words = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in words
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args([word for word in words if word != "--json"])
+        args.json = as_json
     except SystemExit as exc:  # argparse already printed a usage line
         return 0 if exc.code == 0 else 2
     handler: Handler = args.handler

@@ -90,8 +90,16 @@ def _load_campaigns(db: Engine, store: MediaStore, actor: Actor, summary: DemoSu
     summary.add("planned posts", load_demo_campaigns(db, actor, date.today()))
 
 
+def _load_metrics(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
+    from campaigns.demo_metrics import load_demo_metrics
+
+    summary.add("published posts with daily figures", load_demo_metrics(db, actor, date.today()))
+
+
 # Each capability appends its own step; steps run in order and must each be idempotent.
-DEMO_STEPS: list[DemoStep] = [_load_accounts, _load_people, _load_portraits, _load_campaigns]
+DEMO_STEPS: list[DemoStep] = [
+    _load_accounts, _load_people, _load_portraits, _load_campaigns, _load_metrics,
+]  # fmt: skip
 
 
 def is_loaded(db: Engine) -> bool:

@@ -188,3 +188,4 @@ def _set_state(db: Engine, post_id: int, item: DemoPost, local: datetime) -> Non
             post.scheduled_at = post.scheduled_at + timedelta(days=item.days - 1)
             post.published_at = post.scheduled_at
             post.published_url = f"https://www.linkedin.com/feed/update/demo-{post_id}"
+            posts.record_appearances(session, post)

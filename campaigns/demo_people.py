@@ -164,7 +164,14 @@ def demo_people(seed: int = 7) -> list[DemoPerson]:
     return people
 
 
-def _consent_for(state: str, today: date, special: bool) -> tuple[consent.ConsentInput, bool]:
+# Agreed to every network but TikTok: the demo's posts show what that blocks.
+NO_TIKTOK = frozenset({"Karim Mansour"})
+ALL_CHANNELS = ("instagram", "linkedin", "youtube", "facebook", "website", "tiktok")
+
+
+def _consent_for(
+    state: str, today: date, special: bool, name: str = ""
+) -> tuple[consent.ConsentInput, bool]:
     signed = today - timedelta(days=300)
     expires = {
         "valid": today + timedelta(days=400),
@@ -177,7 +184,7 @@ def _consent_for(state: str, today: date, special: bool) -> tuple[consent.Consen
         ["disability_mention"] if special else []
     )
     data = consent.ConsentInput(
-        channels=("instagram", "linkedin", "youtube", "facebook", "website", "tiktok"),
+        channels=tuple(c for c in ALL_CHANNELS if not (c == "tiktok" and name in NO_TIKTOK)),
         uses=("organic", "internal"),
         media=tuple(media),
         signed_on=signed,
@@ -216,7 +223,9 @@ def load_demo_people(db: Engine, store: MediaStore, actor: Actor, today: date) -
         )
         if person.consent_state != "none":
             special = "disability" in person.profile.categories
-            data, with_proof = _consent_for(person.consent_state, today, special)
+            data, with_proof = _consent_for(
+                person.consent_state, today, special, person.profile.full_name
+            )
             proof = consent.Proof("consent-form.pdf", PROOF_PDF) if with_proof else None
             consent.record_consent(db, store, actor, pid, data, proof)
         with transaction(db) as session:

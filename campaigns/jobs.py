@@ -13,7 +13,7 @@ from pathlib import Path
 from huey import Huey, RedisHuey, SqliteHuey
 from sqlalchemy import Engine
 
-from campaigns import portraits
+from campaigns import portraits, posts
 from campaigns.config import Settings, load_settings
 from campaigns.db import make_engine
 from campaigns.storage import MediaStore, open_store
@@ -44,6 +44,8 @@ def render_task(version_ids: list[int]) -> None:
     """Render queued versions of one portrait (one ffmpeg run for all of them)."""
     db, store, speed = _resources()
     portraits.render_queued(db, store, version_ids, speed)
+    # Posts waiting for these versions were blocked as "not ready": check them again now.
+    posts.recheck_posts(db)
 
 
 @huey.on_startup()

@@ -14,8 +14,9 @@ from campaigns.auth import Actor, Permission, require
 from campaigns.consent import decide, load_terms
 from campaigns.db import read_only, transaction, utcnow
 from campaigns.errors import Conflict, InvalidFields, InvalidInput, NotFound, PermissionDenied
-from campaigns.media.presets import PRESETS
+from campaigns.media.presets import PRESETS, check_fits
 from campaigns.models import (
+    Appearance,
     Campaign,
     ChannelAccount,
     Portrait,
@@ -185,19 +186,19 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
             portrait = session.get(Portrait, version.portrait_id)
             if version.do_not_use:
                 blocking.append("The video is marked do not use.")
-            if channel_of(version.preset) != network:
-                blocking.append(
-                    f"The video was made for {preset.label if preset else version.preset}, "
-                    f"not for {network_label(network)}."
-                )
-            elif (
-                network in ("instagram", "tiktok")
-                and portrait is not None
-                and portrait.captions_key is None
-            ):
+            misfit = fit_problem(version, network)
+            if misfit:
+                blocking.append(misfit)
+            elif network in BURN_IN_NETWORKS and portrait is not None and not portrait.captions_key:
                 blocking.append(
                     f"{network_label(network)} takes no caption files: the video needs captions "
                     "burned in (add captions to the portrait and render again)."
+                )
+            elif network in BURN_IN_NETWORKS and preset is not None and preset.captions != "burn":
+                blocking.append(
+                    f"{network_label(network)} takes no caption files and the {preset.label} "
+                    "version has its captions in a separate file: make a version for "
+                    f"{network_label(network)}, which has them burned in."
                 )
     blocking += text_problems(post.text, post.hashtags, network)
     if not post.alt_text.strip():
@@ -233,6 +234,37 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
                 f"(more than {MONTHLY_FEATURE_LIMIT})."
             )
     return PostCheck(tuple(blocking), tuple(warnings))
+
+
+BURN_IN_NETWORKS = ("instagram", "tiktok")
+
+
+def fit_problem(version: PortraitVersion, network: str) -> str | None:
+    """Why a rendered version does not fit a network (shape, length, size), or None.
+
+    A version made for one network may serve another with the same frame when it keeps within
+    that network's limits: the 9:16 Reels version is a good TikTok video.
+    """
+    made_for = PRESETS.get(version.preset)
+    if made_for is None:
+        return "The video version has a format Spotlight no longer knows: make it again."
+    if channel_of(version.preset) == network:
+        return None
+    same_frame = [
+        p
+        for p in PRESETS.values()
+        if channel_of(p.name) == network
+        and (p.width, p.height) == (made_for.width, made_for.height)
+    ]
+    if not same_frame:
+        return (
+            f"The video was made for {made_for.label} ({made_for.aspect}), a frame "
+            f"{network_label(network)} does not take: make a version for {network_label(network)}."
+        )
+    if version.duration_s is None:  # measured when rendered; nothing more to compare before
+        return None
+    problems = [check_fits(p, version.duration_s, version.size_bytes) for p in same_frame]
+    return None if None in problems else problems[0]
 
 
 def _utc_day(day: date) -> datetime:
@@ -377,9 +409,57 @@ def move_post(
                 if not published_url.strip():
                     raise InvalidInput("Give the post's address or id on the network.")
                 post.published_url, post.published_at = published_url.strip(), utcnow()
+                record_appearances(session, post)
             post.status = target
             audit.record(session, actor, f"{action}_post", "post", post.id, {"status": target})
             return target
+    except StaleDataError:
+        raise _conflict() from None
+
+
+def record_appearances(session: Session, post: Post) -> None:
+    """Count a published post as one appearance of each person it features (exposure balance)."""
+    account = session.get(ChannelAccount, post.account_id)
+    channel = account.network if account is not None else ""
+    for person_id in _featured(session, post):
+        session.add(
+            Appearance(
+                role_model_id=person_id,
+                featured_on=(post.published_at or post.scheduled_at).date(),
+                channel=channel,
+                title=" ".join(post.text.split()[:12])[:300],
+                url=post.published_url[:1000],
+            )
+        )
+
+
+SIGNOFF_WAYS = ("in person", "e-mail", "phone", "message", "video call")
+
+
+def record_signoff(
+    db: Engine, actor: Actor, post_id: int, expected_version: int, on: date, how: str,
+    today: date | None = None,
+) -> None:  # fmt: skip
+    """Record that the featured person saw and agreed to the post: when and how."""
+    require(actor, Permission.EDIT_CONTENT)
+    how = " ".join(how.split())
+    if not how:
+        raise InvalidFields({"how": "Say how the person gave their sign-off (e-mail, phone…)."})
+    if len(how) > 200:
+        raise InvalidFields({"how": "Keep “how” under 200 characters."})
+    if on > (today or date.today()):
+        raise InvalidFields({"on": "A sign-off cannot be dated in the future."})
+    try:
+        with transaction(db) as session:
+            post = _get(session, post_id)
+            _expect(post, expected_version)
+            if not _featured(session, post):
+                raise InvalidInput("This post features nobody, so there is no one to sign it off.")
+            post.person_signoff_on, post.person_signoff_how = on, how
+            audit.record(
+                session, actor, "record_post_signoff", "post", post.id,
+                {"signed off on": on.isoformat(), "how": how},
+            )  # fmt: skip
     except StaleDataError:
         raise _conflict() from None
 
@@ -423,6 +503,8 @@ class PostView:
     author: str
     approved_by: str
     published_url: str
+    target_groups: tuple[str, ...] = ()
+    signoff_on: date | None = None
 
 
 def list_posts(
@@ -472,6 +554,8 @@ def list_posts(
                 author=post.author,
                 approved_by=post.approved_by,
                 published_url=post.published_url,
+                target_groups=tuple(campaign.target_groups),
+                signoff_on=post.person_signoff_on,
             )
             for post, campaign, account in rows
         ]

@@ -82,6 +82,8 @@ class PostDetail:
     approved_by: str
     approved_at: datetime | None
     published_url: str
+    signoff_on: date | None = None
+    signoff_how: str = ""
 
 
 def _people(session: Session, post_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
@@ -130,6 +132,8 @@ def _detail(session: Session, post: Post) -> PostDetail:
         approved_by=post.approved_by,
         approved_at=post.approved_at,
         published_url=post.published_url,
+        signoff_on=post.person_signoff_on,
+        signoff_how=post.person_signoff_how,
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from campaigns import models
+from campaigns import models  # noqa: F401 - registers every table on Base.metadata
 from campaigns.config import load_settings
-from campaigns.db import make_engine
+from campaigns.db import Base, make_engine
 
-target_metadata = models.Base.metadata
+target_metadata = Base.metadata
 
 
 def run_migrations() -> None:

@@ -8,6 +8,7 @@ from campaigns import posts
 from ui import resources, state
 from ui.auth import signed_in
 from ui.calendar_views import (
+    Palette,
     colours,
     exports,
     filtered,
@@ -23,6 +24,7 @@ from ui.i18n import t
 from ui.widgets import show_flash
 
 VIEWS = {"month": "Month", "week": "Week", "list": "List"}
+COLOUR_BY = {"campaign": "Campaign", "group": "Target group"}
 
 actor = signed_in()
 db = resources.engine()
@@ -31,16 +33,20 @@ st.title(t("Calendar"))
 show_flash()
 
 every_post = posts.list_posts(db, actor)
-palette = colours(every_post)
 shown = filtered(every_post)
-c1, c2 = st.columns([2, 1])
+c1, c2, c3 = st.columns([2, 2, 1])
 view = c1.radio(
     t("View"), list(VIEWS), format_func=lambda v: t(VIEWS[v]), horizontal=True,
     key=state.CALENDAR_VIEW,
 )  # fmt: skip
-anchor = c2.date_input(t("Showing"), value=date.today(), key=state.CALENDAR_DAY)
+by = c2.radio(
+    t("Colour by"), list(COLOUR_BY), format_func=lambda v: t(COLOUR_BY[v]), horizontal=True,
+    key=state.CALENDAR_COLOUR_BY,
+)  # fmt: skip
+anchor = c3.date_input(t("Showing"), value=date.today(), key=state.CALENDAR_DAY)
 day = anchor if isinstance(anchor, date) else date.today()
-st.caption(" · ".join(f":{colour}[■] {plain(name)}" for name, colour in palette.items()))
+palette = Palette(by, colours(every_post, by))
+st.caption(" · ".join(f":{colour}[■] {plain(name)}" for name, colour in palette.colours.items()))
 open_menu(shown)
 
 selected = st.session_state.get(state.CALENDAR_SELECTED)

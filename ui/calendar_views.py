@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as cal
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -17,6 +18,7 @@ from campaigns.posts import PostView
 from campaigns.publishing import STATUS_LABELS, PostDetail
 from campaigns.scheduling import POST_STATUSES
 from ui import resources, state
+from ui.campaign_views import group_label
 from ui.i18n import t
 from ui.widgets import flash
 
@@ -35,10 +37,29 @@ def plain(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def colours(items: list[PostView]) -> dict[str, str]:
-    """One colour per campaign, stable by name."""
-    names = sorted({p.campaign for p in items})
+def colour_key(post: PostView, by: str) -> str:
+    """What a post's colour stands for: its campaign, or its campaign's target groups."""
+    if by == "group":
+        return ", ".join(group_label(g) for g in post.target_groups) or t("No target group")
+    return post.campaign
+
+
+def colours(items: list[PostView], by: str) -> dict[str, str]:
+    """One colour per campaign (or per set of target groups), stable by name."""
+    names = sorted({colour_key(p, by) for p in items})
     return {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(names)}
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The colours in use and what they stand for."""
+
+    by: str
+    colours: dict[str, str]
+
+    def of(self, post: PostView) -> str:
+        """The colour of one post."""
+        return self.colours.get(colour_key(post, self.by), "gray")
 
 
 def filtered(items: list[PostView]) -> list[PostView]:
@@ -74,17 +95,25 @@ def _label(post: PostView) -> str:
     return f"{blocked}{post.local_time:%H:%M} {post.account}: {short}"
 
 
+def _close() -> None:
+    st.session_state.pop(state.CALENDAR_SELECTED, None)
+    st.session_state.pop(state.CALENDAR_OPENED_VERSION, None)
+    # Set, not removed: the menu then shows "Choose a post" and can open the same post again.
+    st.session_state[state.CALENDAR_OPEN_MENU] = None
+
+
 def _open(post: PostView) -> None:
     st.session_state[state.CALENDAR_SELECTED] = post.id
     st.session_state[state.CALENDAR_OPENED_VERSION] = post.version
 
 
-def _day_cell(day: date, items: list[PostView], palette: dict[str, str], muted: bool) -> None:
+def _day_cell(day: date, items: list[PostView], palette: Palette, muted: bool) -> None:
     st.markdown(f"**{day.day}**" if not muted else f":gray[{day.day}]")
     for post in items:
-        st.markdown(f":{palette[post.campaign]}[■] " + plain(STATUS_LABELS[post.status]))
+        st.markdown(f":{palette.of(post)}[■] " + plain(t(STATUS_LABELS[post.status])))
         st.button(
             plain(_label(post)),
+            help=plain(_label(post)),
             key=f"calendar__open_{post.id}",
             on_click=_open,
             args=(post,),
@@ -99,7 +128,7 @@ def _by_day(items: list[PostView]) -> dict[date, list[PostView]]:
     return days
 
 
-def month_view(items: list[PostView], anchor: date, palette: dict[str, str]) -> None:
+def month_view(items: list[PostView], anchor: date, palette: Palette) -> None:
     """A month grid, Monday first; each post is a button that opens its panel."""
     days = _by_day(items)
     st.subheader(f"{t(cal.month_name[anchor.month])} {anchor.year}")
@@ -113,7 +142,7 @@ def month_view(items: list[PostView], anchor: date, palette: dict[str, str]) -> 
                 _day_cell(day, days.get(day, []), palette, day.month != anchor.month)
 
 
-def week_view(items: list[PostView], anchor: date, palette: dict[str, str]) -> None:
+def week_view(items: list[PostView], anchor: date, palette: Palette) -> None:
     """The seven days of the week around the chosen day."""
     days = _by_day(items)
     monday = anchor - timedelta(days=anchor.weekday())
@@ -126,7 +155,7 @@ def week_view(items: list[PostView], anchor: date, palette: dict[str, str]) -> N
             _day_cell(day, days.get(day, []), palette, False)
 
 
-def list_view(items: list[PostView], palette: dict[str, str]) -> None:
+def list_view(items: list[PostView], palette: Palette) -> None:
     """Every post as a table, and a menu to open one."""
     if not items:
         st.info(t("No posts match the filters."))
@@ -135,7 +164,7 @@ def list_view(items: list[PostView], palette: dict[str, str]) -> None:
         {
             t("When (account's time)"): [f"{p.local_time:%Y-%m-%d %H:%M %Z}" for p in items],
             t("Campaign"): [p.campaign for p in items],
-            t("Colour"): [t(palette[p.campaign]) for p in items],
+            t("Colour"): [t(palette.of(p)) for p in items],
             t("Account"): [p.account for p in items],
             t("Status"): [t(STATUS_LABELS[p.status]) for p in items],
             t("Text"): [p.text for p in items],
@@ -152,7 +181,8 @@ def open_menu(items: list[PostView]) -> None:
     choice = st.selectbox(
         t("Open a post"), [None, *by_id],
         format_func=lambda i: t("Choose a post") if i is None else _label(by_id[i]),
-        key="calendar__open_menu",
+        placeholder=t("Choose a post"),
+        key=state.CALENDAR_OPEN_MENU,
     )  # fmt: skip
     if choice is not None and st.session_state.get(state.CALENDAR_SELECTED) != choice:
         _open(by_id[int(choice)])
@@ -195,6 +225,27 @@ def _edit_form(db: Engine, actor: Actor, detail: PostDetail, opened: int) -> Non
     st.rerun()
 
 
+def _signoff_form(db: Engine, actor: Actor, detail: PostDetail, opened: int) -> None:
+    with st.expander(t("Record the person's sign-off")), st.form(f"calendar__signoff_{detail.id}"):
+        st.caption(t("Optional: the featured person saw this post and agreed to it."))
+        on = st.date_input(t("Signed off on"), value=date.today(), max_value=date.today())
+        how = st.selectbox(
+            t("How"), posts.SIGNOFF_WAYS, format_func=t, accept_new_options=True,
+            key=f"calendar__signoff_how_{detail.id}",
+        )  # fmt: skip
+        if not st.form_submit_button(t("Record the sign-off")):
+            return
+    try:
+        day = on if isinstance(on, date) else date.today()
+        posts.record_signoff(db, actor, detail.id, opened, day, str(how or ""))
+    except SpotlightError as exc:
+        st.error(exc.message)
+        return
+    st.session_state.pop(state.CALENDAR_OPENED_VERSION, None)
+    flash(t("The sign-off is recorded."))
+    st.rerun()
+
+
 def _move(db: Engine, actor: Actor, detail: PostDetail, opened: int, action: str, url: str) -> None:
     try:
         status = posts.move_post(db, actor, detail.id, opened, action, published_url=url)
@@ -215,11 +266,7 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
         st.session_state.pop(state.CALENDAR_SELECTED, None)
         return
     opened = int(st.session_state.setdefault(state.CALENDAR_OPENED_VERSION, detail.version))
-    if st.button(t("Close"), key="calendar__close"):
-        st.session_state.pop(state.CALENDAR_SELECTED, None)
-        st.session_state.pop(state.CALENDAR_OPENED_VERSION, None)
-        st.session_state.pop("calendar__open_menu", None)
-        st.rerun()
+    st.button(t("Close"), key="calendar__close", on_click=_close)
     st.subheader(t("Post #{id}", id=detail.id))
     st.caption(
         " · ".join(
@@ -238,6 +285,11 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
         st.text(t("Approved by {who}", who=detail.approved_by))
     if detail.published_url:
         st.text(t("Published at {url}", url=detail.published_url))
+    if detail.signoff_on is not None:
+        st.text(
+            t("Signed off by the person on {day} ({how})", day=f"{detail.signoff_on:%d %b %Y}",
+              how=detail.signoff_how)
+        )  # fmt: skip
     for reason in detail.blocked_reasons:
         st.error(t("Blocked: {reason}", reason=reason))
     for warning in detail.warnings:
@@ -250,6 +302,8 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
     for column, (action, label) in zip(columns, WORKFLOW, strict=True):
         if column.button(t(label), key=f"calendar__{action}_{detail.id}"):
             _move(db, actor, detail, opened, action, "")
+    if detail.people and detail.signoff_on is None:
+        _signoff_form(db, actor, detail, opened)
     url = st.text_input(t("Address or id on the network"), key=f"calendar__url_{detail.id}")
     if st.button(t("Mark as published"), key=f"calendar__publish_{detail.id}"):
         _move(db, actor, detail, opened, "publish", url)

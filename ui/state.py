@@ -35,3 +35,5 @@ CALENDAR_SELECTED = "calendar__selected"  # id of the post open in the side pane
 CALENDAR_OPENED_VERSION = "calendar__opened_version"  # the post's version when it was opened
 CALENDAR_VIEW = "calendar__view"
 CALENDAR_DAY = "calendar__day"
+CALENDAR_OPEN_MENU = "calendar__open_menu"
+CALENDAR_COLOUR_BY = "calendar__colour_by"  # "campaign" or "group"

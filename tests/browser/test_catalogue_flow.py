@@ -91,7 +91,13 @@ def multiselect(scope: Page | Locator, label: str, *options: str) -> None:
     box = scope.get_by_role("combobox", name=label)
     widget = box.locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]")
     for option in options:
-        box.click()
+        # The menu stays open after a pick (a click would close it again), and a click that
+        # lands while the previous menu is still closing does not open it: try again.
+        for _ in range(3):
+            if box.get_attribute("aria-expanded") == "true":
+                break
+            box.click()
+            page_of(box).wait_for_timeout(300)
         expect(box).to_have_attribute("aria-expanded", "true")
         box.fill(option)
         expect(box).to_have_value(option)
@@ -100,6 +106,11 @@ def multiselect(scope: Page | Locator, label: str, *options: str) -> None:
     box.press("Tab")  # closes the menu, which hides the chips from assistive technology
     for option in options:
         expect(widget.get_by_role("button", name=f"Remove {option}", exact=True)).to_be_visible()
+
+
+def page_of(scope: Page | Locator) -> Page:
+    """The page a locator belongs to."""
+    return scope if isinstance(scope, Page) else scope.page
 
 
 def upload(scope: Page | Locator, label: str, path: Path) -> None:

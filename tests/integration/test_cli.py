@@ -104,3 +104,36 @@ def test_a_wrong_setting_exits_2_with_the_variable_named(
     monkeypatch.setenv("SPOTLIGHT_DATABASE_URL", "oracle://x")
     assert main(["db", "upgrade"]) == 2
     assert "SPOTLIGHT_DATABASE_URL" in capsys.readouterr().err
+
+
+def test_metrics_import_prints_the_four_counts_and_is_idempotent(
+    cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests import fixtures_exports as exports
+
+    assert main(["db", "upgrade"]) == 0
+    export = tmp_path / "page-content.xlsx"
+    export.write_bytes(exports.linkedin_xlsx(exports.posts(2)))
+    capsys.readouterr()
+
+    assert main(["metrics", "import", str(export), "--platform", "auto", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    # No post carries these addresses yet: every row waits in the review queue.
+    assert {k: first[k] for k in ("imported", "updated", "unmatched", "rejected")} == {
+        "imported": 0, "updated": 0, "unmatched": 2, "rejected": 0,
+    }  # fmt: skip
+    assert main(["metrics", "import", str(export)]) == 0
+    assert "was already imported" in capsys.readouterr().out
+
+
+def test_metrics_import_of_a_file_that_is_not_an_export_exits_2(
+    cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    notes = tmp_path / "notes.csv"
+    notes.write_text("Dear team,\nthe figures follow.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["metrics", "import", str(notes)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: notes.csv: This file does not look like an analytics export")
+    assert err.count("\n") == 1

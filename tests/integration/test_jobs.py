@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from campaigns import catalogue, consent, jobs, portraits
+from campaigns import catalogue, consent, jobs, portraits, posts
 from campaigns.auth import Actor, Role
 from campaigns.db import transaction, utcnow
 from campaigns.models import PortraitVersion
@@ -78,3 +78,29 @@ def test_a_restarted_worker_renders_what_was_interrupted(
         version = session.get(PortraitVersion, version_ids[0])
         assert version is not None
         assert version.status == "done"
+
+
+def test_a_post_waiting_for_its_version_is_unblocked_when_the_job_finishes(
+    queue_in_process: tuple[Engine, LocalStore], tmp_path: Path
+) -> None:
+    db, store = queue_in_process
+    (version_id,) = portrait_with_versions(db, store, tmp_path)
+    campaign = posts.create_campaign(
+        db, EDITOR, posts.CampaignInput("Spring", date.today(), date.today() + timedelta(days=30))
+    )
+    account = posts.create_account(
+        db, EDITOR, "UK LinkedIn", "linkedin", "school", "en", "Europe/London"
+    )
+    when = datetime.combine(date.today() + timedelta(days=3), time(10))
+    post_id = posts.create_post(
+        db, EDITOR,
+        posts.PostInput(campaign, account, when, "Meet Amina.", alt_text="Amina talks.",
+                        portrait_version_id=version_id),
+    )  # fmt: skip
+
+    def reasons() -> tuple[str, ...]:
+        return next(p for p in posts.list_posts(db, EDITOR) if p.id == post_id).blocked_reasons
+
+    assert reasons() == ("The video version is not ready.",)
+    jobs.enqueue([version_id])
+    assert reasons() == ()

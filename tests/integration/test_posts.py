@@ -100,9 +100,49 @@ def test_a_network_outside_the_consent_is_blocked(db: Engine, world: dict[str, i
     assert reason == "Amina Diallo: No consent covers the video on TikTok for organic posts."
 
 
-def test_a_video_made_for_another_network_is_blocked(db: Engine, world: dict[str, int]) -> None:
+def test_a_video_in_a_frame_the_network_does_not_take_is_blocked(
+    db: Engine, world: dict[str, int]
+) -> None:
+    post_id = posts.create_post(db, AUTHOR, post(world, "instagram", "x"))
+    (reason,) = view(db, post_id).blocked_reasons
+    assert reason.startswith("The video was made for X (16:9), a frame Instagram does not take")
+
+
+def test_a_video_of_the_same_frame_made_for_another_network_may_serve(
+    db: Engine, world: dict[str, int]
+) -> None:
+    with transaction(db) as session:
+        version = session.get(PortraitVersion, world["instagram_reels"])
+        assert version is not None
+        version.duration_s = 30.0
+    consent_ok = posts.create_post(db, AUTHOR, post(world, "instagram", "instagram_reels"))
+    assert view(db, consent_ok).blocked_reasons == ()
+    # The TikTok post of the same Reels version is blocked by consent only, not by its frame.
+    on_tiktok = posts.create_post(db, AUTHOR, post(world, "tiktok", "instagram_reels"))
+    (reason,) = view(db, on_tiktok).blocked_reasons
+    assert "No consent covers the video on TikTok" in reason
+
+
+def test_a_version_too_long_for_the_other_network_is_blocked(
+    db: Engine, world: dict[str, int]
+) -> None:
+    with transaction(db) as session:
+        version = session.get(PortraitVersion, world["instagram_reels"])
+        assert version is not None
+        version.duration_s = 12 * 60.0  # Reels take 15 min, TikTok 10
+    post_id = posts.create_post(db, AUTHOR, post(world, "tiktok", "instagram_reels"))
+    assert any("TikTok videos take at most" in r for r in view(db, post_id).blocked_reasons)
+
+
+def test_a_square_version_with_a_caption_file_is_blocked_on_instagram(
+    db: Engine, world: dict[str, int]
+) -> None:
     post_id = posts.create_post(db, AUTHOR, post(world, "instagram", "linkedin_1x1"))
-    assert any("not for Instagram" in r for r in view(db, post_id).blocked_reasons)
+    (reason,) = view(db, post_id).blocked_reasons
+    assert reason == (
+        "Instagram takes no caption files and the LinkedIn (square) version has its captions in "
+        "a separate file: make a version for Instagram, which has them burned in."
+    )
 
 
 def test_instagram_video_without_captions_is_blocked(db: Engine, world: dict[str, int]) -> None:
@@ -208,3 +248,43 @@ def test_a_step_that_does_not_apply_is_explained_in_plain_words(
     expected = r"A post that is in review cannot be submitted for review\."
     with pytest.raises(Conflict, match=expected):
         posts.move_post(db, AUTHOR, post_id, view(db, post_id).version, "submit")
+
+
+def _published(db: Engine, world: dict[str, int]) -> int:
+    post_id = posts.create_post(db, AUTHOR, post(world, "linkedin", "linkedin_1x1"))
+    posts.move_post(db, AUTHOR, post_id, view(db, post_id).version, "submit")
+    posts.move_post(db, REVIEWER, post_id, view(db, post_id).version, "approve")
+    posts.move_post(
+        db, AUTHOR, post_id, view(db, post_id).version, "publish", published_url="urn:li:share:42"
+    )
+    return post_id
+
+
+def test_a_published_post_counts_as_an_appearance_of_each_person(
+    db: Engine, world: dict[str, int]
+) -> None:
+    from campaigns.representation import representation_overview
+
+    before = representation_overview(db, AUTHOR, TODAY, 30, over_exposed_threshold=0)
+    assert before.over_exposed.empty
+    _published(db, world)
+    after = representation_overview(db, AUTHOR, TODAY, 30, over_exposed_threshold=0)
+    assert after.over_exposed.to_dict("records") == [
+        {"person": "Amina Diallo", "appearances in the last 30 days": 1}
+    ]
+    assert "Amina Diallo" not in set(after.not_featured["person"])
+
+
+def test_the_persons_signoff_is_recorded_with_date_and_way(
+    db: Engine, world: dict[str, int]
+) -> None:
+    post_id = posts.create_post(db, AUTHOR, post(world, "linkedin", "linkedin_1x1"))
+    with pytest.raises(InvalidFields, match="how the person"):
+        posts.record_signoff(db, AUTHOR, post_id, 0, TODAY, "  ")
+    with pytest.raises(InvalidFields, match="future"):
+        posts.record_signoff(db, AUTHOR, post_id, 0, TODAY + timedelta(days=1), "e-mail")
+    opened = view(db, post_id).version
+    posts.record_signoff(db, AUTHOR, post_id, opened, TODAY, "e-mail")
+    assert view(db, post_id).signoff_on == TODAY
+    with pytest.raises(Conflict, match="Someone else saved"):
+        posts.record_signoff(db, AUTHOR, post_id, opened, TODAY, "phone")

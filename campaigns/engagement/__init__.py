@@ -1,0 +1,1 @@
+"""Engagement figures from the social networks: reading their analytics exports."""
