@@ -37,3 +37,5 @@ CALENDAR_VIEW = "calendar__view"
 CALENDAR_DAY = "calendar__day"
 CALENDAR_OPEN_MENU = "calendar__open_menu"
 CALENDAR_COLOUR_BY = "calendar__colour_by"  # "campaign" or "group"
+REACH_IMPORT_GENERATION = "reach__import_generation"  # a new uploader after each import
+REACH_FILTERS = "reach__filters"  # the dashboard filters, kept across pages in the session
