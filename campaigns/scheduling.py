@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -147,14 +148,24 @@ GOOD_SLOTS: dict[str, tuple[tuple[int, int], ...]] = {
 }
 
 
-def next_good_slots(network: str, after: datetime, zone: str, count: int = 3) -> list[datetime]:
-    """The next usual good publication times for a network, in the account's zone."""
+def next_good_slots(
+    network: str,
+    after: datetime,
+    zone: str,
+    count: int = 3,
+    learned: Sequence[tuple[int, int]] = (),
+) -> list[datetime]:
+    """The next good publication times in the account's zone.
+
+    `learned` (weekday, hour) slots come from the account's own history (the Reach page's best
+    times); without them, the network's usual good times.
+    """
     local = after.astimezone(ZoneInfo(zone))
     slots: list[datetime] = []
     day = local.replace(minute=0, second=0, microsecond=0)
     for offset in range(0, 21):
         candidate_day = day + timedelta(days=offset)
-        for weekday, hour in GOOD_SLOTS.get(network, ((1, 12),)):
+        for weekday, hour in learned or GOOD_SLOTS.get(network, ((1, 12),)):
             if candidate_day.weekday() == weekday:
                 slot = candidate_day.replace(hour=hour)
                 if slot > local:

@@ -27,8 +27,9 @@ st.title(t("Reach"))
 show_flash()
 
 waiting = importing.list_unmatched(db, actor)
+# Tab names stay the same whatever the count, so that a rerun keeps the open tab.
 dashboards, imports, queue = st.tabs(
-    [t("Dashboards"), t("Import exports"), t("Waiting for a post ({n})", n=len(waiting))]
+    [t("Dashboards"), t("Import exports"), t("Waiting for a post")]
 )
 
 with imports:
@@ -37,6 +38,7 @@ with imports:
     history(db, actor)
 
 with queue:
+    st.caption(t("{n} exported posts wait for someone to say which post they are.", n=len(waiting)))
     review_queue(db, actor, waiting)
 
 with dashboards:

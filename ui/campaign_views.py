@@ -11,10 +11,11 @@ from sqlalchemy import Engine
 from campaigns import posts, publishing, scheduling
 from campaigns.auth import Actor, Permission
 from campaigns.catalogue import CATEGORY_LABELS
+from campaigns.engagement import analytics
 from campaigns.errors import InvalidFields, SpotlightError
 from campaigns.publishing import STATUS_LABELS, AccountView, CampaignView
 from campaigns.scheduling import NETWORKS, TARGET_GROUPS, network_label
-from ui import state
+from ui import resources, state
 from ui.i18n import t
 from ui.widgets import empty_state, flash
 
@@ -209,6 +210,16 @@ def _slot_label(slot: datetime) -> str:
     return f"{slot:%a %d %b %H:%M} ({slot.tzname()})"
 
 
+def learned_slots(account_id: int, count: int = 3) -> list[tuple[int, int]]:
+    """The account's best (weekday, hour) slots from its imported figures, when enough."""
+    try:
+        best = analytics.best_times(resources.metrics(), account_id)
+    except SpotlightError:
+        return []
+    enough = best[best["enough"]].sort_values(["engagement_rate", "posts"], ascending=False)
+    return [(int(r.weekday), int(r.hour)) for r in enough.head(count).itertuples()]
+
+
 def post_form(db: Engine, actor: Actor, campaign_id: int, accounts: list[AccountView]) -> None:
     """The "New post" form: account, video, texts, link and a time in the account's zone."""
     if not accounts:
@@ -221,9 +232,12 @@ def post_form(db: Engine, actor: Actor, campaign_id: int, accounts: list[Account
     )  # fmt: skip
     account = by_id[int(account_id)]
     versions = {v.id: v for v in publishing.ready_versions(db, actor)}
+    learned = learned_slots(account.id)
     slots = scheduling.next_good_slots(
-        account.network, datetime.now().astimezone(), account.time_zone
+        account.network, datetime.now().astimezone(), account.time_zone, learned=learned
     )
+    if learned:
+        st.caption(t("Good times come from this account's own figures (Reach, best time)."))
     choices = [s.isoformat() for s in slots] + [CUSTOM_TIME]
     with st.form(f"campaigns__post_{campaign_id}"):
         version_id = st.selectbox(

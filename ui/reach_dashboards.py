@@ -131,12 +131,14 @@ def kpi_tiles(kpis: Kpis) -> None:
 
 
 def chart_with_table(
-    chart: alt.Chart, table: pd.DataFrame, name: str, summary: str, key: str
+    chart: alt.Chart | alt.LayerChart, table: pd.DataFrame, name: str, summary: str, key: str
 ) -> None:
     """A chart, a sentence saying what it shows, its table, a CSV and a PNG of it."""
     st.altair_chart(chart, width="stretch")
     st.caption(summary)
-    with st.expander(t("Table and downloads")):
+    layers = getattr(chart, "layer", None) or [chart]
+    title = next((c.title for c in layers if isinstance(c.title, str)), name)
+    with st.expander(t("Table and downloads: {what}", what=title)):
         st.dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)
         c1.download_button(

@@ -183,11 +183,7 @@ def review_queue(db: Engine, actor: Actor, groups: list[importing.UnmatchedGroup
                 if group.first_day and group.last_day
                 else t("lifetime totals")
             )
-            st.caption(
-                " · ".join(
-                    [where, span, t("{n} impressions", n=f"{group.impressions:,.0f}"), group.source]
-                )
-            )
+            st.caption(" · ".join([where, span, _figures(group), group.source]))
             if not editor:
                 continue
             suggestions = {s.post_id: s for s in group.suggestions}
@@ -204,6 +200,12 @@ def review_queue(db: Engine, actor: Actor, groups: list[importing.UnmatchedGroup
                 _resolve(db, actor, group, post_id)
             if c2.button(t("Not ours, dismiss"), key=f"reach__dismiss_{key}"):
                 _resolve(db, actor, group, None)
+
+
+def _figures(group: importing.UnmatchedGroup) -> str:
+    if group.impressions or not group.video_views:
+        return t("{n} impressions", n=f"{group.impressions:,.0f}")
+    return t("{n} video views", n=f"{group.video_views:,.0f}")
 
 
 def _resolve(

@@ -27,9 +27,13 @@ The rules every function follows:
   filter keeps the posts featuring any of them (all their figures); breakdowns by role model or
   by group then show only the chosen ones.
 
-Where the work is done (measured by bench/bench_reach_queries.py): sums over the daily rows run in
-DuckDB, over a table built once by `prepare` and sorted by day, so a period skips whole blocks;
-everything per post (2,000 rows) runs in pandas.
+Where the work is done, as measured by bench/bench_reach_queries.py (2,000 posts, 1,000,000
+daily rows, 2 cores): sums over the daily rows run in DuckDB, over a table `prepare` builds once
+and sorts by day, so that a period reads only its own blocks and SQL's SUM keeps "not given"
+apart from 0 for free; everything per post (2,000 rows) runs in pandas. Every call then takes
+5-70 ms, 2-20 times faster than the same SQL over the raw frames. numpy's bincount would be a
+few ms faster on a quarter but needs twice the passes to keep "not given" apart from 0; pandas'
+groupby is no faster than DuckDB on the daily rows.
 """
 
 from __future__ import annotations
@@ -77,7 +81,8 @@ RATIOS = ("engagement_rate", "ctr", "average_view_duration_seconds", "completion
 # Every ratio is carried as two summable columns, numerator and denominator.
 PARTS = tuple(f"{ratio}_{part}" for ratio in RATIOS for part in ("num", "den"))
 FIGURES = COUNTS + PARTS
-RANKABLE = (*METRICS, "ctr")
+# What trend and top_posts accept: every metric, and the click-through rate.
+PAGE_METRICS = (*METRICS, "ctr")
 
 Freq = Literal["D", "W", "M"]
 By = Literal["campaign", "network", "account", "role_model", "group"]
@@ -113,7 +118,16 @@ _DAYS_WITH_DATA = """
 
 @dataclass(frozen=True, slots=True)
 class MetricsData:
-    """The frames the Reach page works on, as loaded from the database (columns in DESIGN)."""
+    """The frames the Reach page works on, as loaded from the database.
+
+    posts: one row per post with any figure: post_id, campaign_id, campaign, account_id,
+    account, network, published_at (UTC; the scheduled time if unknown), local_weekday
+    (0 = Monday) and local_hour in the account's zone, text, cover_key ("" when none).
+    people: post_id, role_model_id, person (a row per person featured).
+    groups: post_id, group (the campaign's target groups).
+    daily: post_id, day (naive midnight), then one float column per METRICS name, NaN = not given.
+    snapshots: post_id, as_of, then the METRICS columns: lifetime totals read on that date.
+    """
 
     posts: pd.DataFrame
     people: pd.DataFrame
@@ -194,28 +208,6 @@ def prepare(data: MetricsData) -> PreparedData:
     return PreparedData(pd.concat([posts, totals], axis=1), people, groups, connection)
 
 
-def _load_daily(
-    connection: duckdb.DuckDBPyConnection, daily: pd.DataFrame, index: pd.Index
-) -> npt.NDArray[np.intp]:
-    """Create the table `daily` (code, day, FIGURES) sorted by day; return each kept row's code."""
-    codes: npt.NDArray[np.intp] = index.get_indexer(daily["post_id"])
-    known = codes >= 0
-    if not known.all():
-        daily, codes = daily[known], codes[known]
-    # copy=False: a million rows are handed to DuckDB as they are, not gathered into one block.
-    rows = pd.DataFrame(
-        {"code": codes.astype(np.int32), "day": daily["day"].to_numpy(), **_figures(daily)},
-        copy=False,
-    )
-    connection.register("loaded", rows)
-    connection.execute(
-        "CREATE TABLE daily AS SELECT code, CAST(day AS DATE) AS day, * EXCLUDE (code, day) "
-        "FROM loaded ORDER BY day"
-    )
-    connection.unregister("loaded")
-    return codes
-
-
 def kpis(data: PreparedData, filters: Filters) -> Kpis:
     """The headline figures of the posts selected, over the period chosen."""
     totals = _post_totals(data, filters)
@@ -241,10 +233,11 @@ def trend(data: PreparedData, filters: Filters, metric: str, freq: Freq) -> pd.D
     """One metric per day, week (from Monday) or month, from the daily rows: columns period, value.
 
     Only daily rows make a trend: a post known only by snapshots has no place in time and does
-    not appear. Every period of the range shows: a count is 0 where no figure was given (NaN
-    throughout when the selection never gives that metric); a ratio, recomputed per period, is
-    NaN where its denominator is 0 or missing. Daily reach summed over a week or a month is an
-    upper bound (the same people come back).
+    not appear. Periods are labelled by their first day; the first and last may be cut by the
+    period chosen (a week from Wednesday counts from Wednesday). Every period of the range
+    shows: a count is 0 where no figure was given (NaN throughout when the selection never gives
+    that metric); a ratio, recomputed per period, is NaN where its denominator is 0 or missing.
+    Daily reach summed over a week or a month is an upper bound (the same people come back).
     """
     columns = _columns(metric)
     with data.connection.cursor() as cursor:
@@ -424,6 +417,30 @@ def filter_options(data: PreparedData) -> dict[str, list[tuple[Any, str]]]:
 
 
 # --- Post totals ------------------------------------------------------------------------------
+
+
+def _load_daily(
+    connection: duckdb.DuckDBPyConnection, daily: pd.DataFrame, index: pd.Index
+) -> npt.NDArray[np.intp]:
+    """Create the table `daily` (code, day, FIGURES) sorted by day; return each kept row's code."""
+    codes: npt.NDArray[np.intp] = index.get_indexer(daily["post_id"])
+    known = codes >= 0
+    if not known.all():
+        daily, codes = daily[known], codes[known]
+    rows = pd.DataFrame(
+        {"code": codes.astype(np.int32), "day": daily["day"].to_numpy(), **_figures(daily)},
+        copy=False,  # a million rows go to DuckDB as they are, not gathered into one block
+    )
+    connection.register("loaded", rows)
+    # Sorted by day, a period is a run of whole blocks that DuckDB reads alone. DuckDB sorts
+    # faster than numpy's argsort and gather (0.6 s against 1.3 s for prepare at full size) but
+    # keeps about 80 MB of sort buffers for its later queries.
+    connection.execute(
+        "CREATE TABLE daily AS SELECT code, CAST(day AS DATE) AS day, * EXCLUDE (code, day) "
+        "FROM loaded ORDER BY day"
+    )
+    connection.unregister("loaded")
+    return codes
 
 
 def _sums_by_post(

@@ -370,6 +370,7 @@ class UnmatchedGroup:
     first_day: date | None
     last_day: date | None
     impressions: float
+    video_views: float
     source: str
     suggestions: tuple[Suggestion, ...]
 
@@ -427,6 +428,7 @@ def list_unmatched(db: Engine, actor: Actor) -> list[UnmatchedGroup]:
                     first_day=min(days) if days else None,
                     last_day=max(days) if days else None,
                     impressions=sum(float(m.metrics.get("impressions") or 0) for m in members),
+                    video_views=sum(float(m.metrics.get("video_views") or 0) for m in members),
                     source=first.source,
                     suggestions=tuple(rank_posts(first.title, around, candidates[first.platform])),
                 )

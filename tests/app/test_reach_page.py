@@ -77,14 +77,14 @@ def test_a_waiting_row_is_confirmed_to_its_suggested_post(app_db, person) -> Non
         today=date(2026, 7, 1),
     )  # fmt: skip
     at = open_app(editor, PAGE)
-    assert any("Waiting for a post (1)" in str(tab.label) for tab in at.tabs)
+    assert "1 exported posts wait" in texts(at)
     (group,) = importing.list_unmatched(app_db, editor)
     key = group.row_ids[0]
     at.selectbox(key=f"reach__queue_post_{key}").set_value(ids["post2"]).run()
     at.button(key=f"reach__confirm_{key}").click().run()
     assert not at.exception
     assert f"The figures now count for post #{ids['post2']}." in texts(at)
-    assert any("Waiting for a post (0)" in str(tab.label) for tab in at.tabs)
+    assert "0 exported posts wait" in texts(at)
 
 
 def test_a_file_that_is_not_an_export_gets_a_sentence(app_db, person) -> None:  # type: ignore[no-untyped-def]

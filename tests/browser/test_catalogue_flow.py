@@ -79,7 +79,7 @@ def finish_step(page: Page, artifacts_dir: Path, step: str) -> None:
 
 def select(scope: Page | Locator, label: str, option: str) -> None:
     """Pick the option of a selectbox as a user does: click, type, Enter."""
-    box = scope.get_by_role("combobox", name=label)
+    box = scope.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)
     box.press("Enter")
@@ -88,7 +88,7 @@ def select(scope: Page | Locator, label: str, option: str) -> None:
 
 def multiselect(scope: Page | Locator, label: str, *options: str) -> None:
     """Add options to a multiselect as a user does: click, type, Enter; each shows as a chip."""
-    box = scope.get_by_role("combobox", name=label)
+    box = scope.get_by_role("combobox", name=label, exact=True)
     widget = box.locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]")
     for option in options:
         # The menu stays open after a pick (a click would close it again), and a click that

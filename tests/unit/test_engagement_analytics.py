@@ -84,7 +84,10 @@ def prepared(
 ) -> PreparedData:
     return prepare(
         MetricsData(
-            posts=pd.DataFrame(posts).astype({"published_at": "datetime64[ns, UTC]"}),
+            posts=pd.DataFrame(posts, columns=list(post(0))).astype(
+                {"post_id": "int64", "campaign_id": "int64", "account_id": "int64"}
+                | {"published_at": "datetime64[ns, UTC]", "local_weekday": "int64"}
+            ),
             people=pd.DataFrame(people, columns=["post_id", "role_model_id", "person"]).astype(
                 {"post_id": "int64", "role_model_id": "int64"}
             ),
@@ -524,6 +527,18 @@ def test_best_times_pools_each_slot_and_flags_slots_with_too_few_posts() -> None
     assert bool(slots.loc[(1, 18), "enough"]) is False
     assert slots.loc[(2, 9), "posts"] == 0
     assert nan(slots.loc[(2, 9), "engagement_rate"])
+
+
+def test_no_data_gives_empty_answers_not_errors() -> None:
+    data = prepared([])
+    assert kpis(data, MARCH).posts == 0
+    assert nan(kpis(data, Filters()).impressions)
+    assert breakdown(data, MARCH, "role_model").empty
+    assert top_posts(data, MARCH, "likes").empty
+    assert person_reach(data, Filters(), "W").empty
+    assert trend(data, Filters(), "impressions", "D").empty
+    assert not best_times(data, 1)["enough"].any()
+    assert filter_options(data)["campaigns"] == []
 
 
 # --- The synthetic data -----------------------------------------------------------------------

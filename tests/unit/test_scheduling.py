@@ -104,3 +104,15 @@ def test_good_slots_are_in_the_future_and_in_the_account_zone() -> None:
     assert len(slots) == 3
     assert all(slot > now for slot in slots)
     assert all(slot.tzinfo is not None and slot.utcoffset() is not None for slot in slots)
+
+
+def test_good_slots_follow_the_accounts_own_history_when_given() -> None:
+    from campaigns.scheduling import next_good_slots
+
+    monday_morning = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
+    learned = next_good_slots(
+        "instagram", monday_morning, "Europe/Paris", learned=[(2, 19), (4, 7)]
+    )
+    assert [(s.weekday(), s.hour) for s in learned] == [(2, 19), (4, 7), (2, 19)]
+    usual = next_good_slots("instagram", monday_morning, "Europe/Paris")
+    assert [(s.weekday(), s.hour) for s in usual] != [(2, 19), (4, 7), (2, 19)]
