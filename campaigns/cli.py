@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -258,6 +259,53 @@ def _metrics_import(args: argparse.Namespace, settings: Settings) -> dict[str, A
     }
 
 
+def _applications_import(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns import applications
+
+    db = _engine(settings)
+    columns = None
+    if args.mapping:
+        mappings = applications.saved_mappings(db, SYSTEM)
+        if args.mapping not in mappings:
+            known = ", ".join(mappings) or "none yet"
+            raise InvalidInput(f"There is no saved mapping called “{args.mapping}” ({known}).")
+        columns = mappings[args.mapping]
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Spotlight cannot read {args.file} ({exc.strerror or exc}).") from None
+    report = applications.import_applications(
+        db, SYSTEM, path.name, data, key=applications.application_key(settings), mapping=columns
+    )
+    lines = [report.summary, *(f"  {r.reason}" for r in report.rejections)]
+    return {"message": "\n".join(lines), **report.as_dict()}
+
+
+def _effect(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns import effect, impact
+
+    db = _engine(settings)
+    split = lambda text: tuple(p.strip() for p in (text or "").split(",") if p.strip())  # noqa: E731
+    if args.campaign is None and not args.programmes:
+        raise InvalidInput("Name a campaign (--campaign CODE) or programmes (--programmes A,B).")
+    data = impact.effect_input(
+        db, SYSTEM, args.group, campaign_code=args.campaign, programmes=split(args.programmes),
+        comparison=split(args.comparison), start=_date(args.start), end=_date(args.end),
+    )  # fmt: skip
+    found = effect.estimate_effect(data.daily, data.start, data.end)
+    return {"message": found.reading, **effect.as_dict(found)}
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"“{text}” is not a date written as YYYY-MM-DD.") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -353,6 +401,30 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     metrics_import.add_argument("--mapping", help="saved column mapping for --platform csv")
     metrics_import.set_defaults(handler=_metrics_import)
+
+    applications_group = groups.add_parser(
+        "applications", help="admissions exports"
+    ).add_subparsers(dest="command", required=True, metavar="COMMAND")
+    applications_import = applications_group.add_parser(
+        "import", help="import an admissions export (.csv or .xlsx)"
+    )
+    applications_import.add_argument("file", metavar="FILE")
+    applications_import.add_argument("--mapping", help="saved column mapping to use")
+    applications_import.set_defaults(handler=_applications_import)
+
+    effect_parser = groups.add_parser(
+        "effect", help="estimate a campaign's effect on applications from a group"
+    )
+    effect_parser.add_argument(
+        "--group", required=True,
+        help="women, disability, jobseeker, low_qualification, disadvantaged_area or refugee",
+    )  # fmt: skip
+    effect_parser.add_argument("--campaign", metavar="CODE", help="the campaign's tracking code")
+    effect_parser.add_argument("--programmes", help="promoted programmes, comma-separated")
+    effect_parser.add_argument("--comparison", help="comparison programmes, comma-separated")
+    effect_parser.add_argument("--start", help="first day of the campaign (YYYY-MM-DD)")
+    effect_parser.add_argument("--end", help="last day of the campaign (YYYY-MM-DD)")
+    effect_parser.set_defaults(handler=_effect)
 
     worker = groups.add_parser("worker", help="render queued versions in the background")
     worker.add_argument("--workers", type=int, help="renders at the same time")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -60,6 +60,22 @@ class Settings(BaseSettings):
     )
     consent_expiry_warning_days: int = Field(
         default=30, ge=1, le=365, description="How many days ahead a consent counts as expiring."
+    )
+    applications_key: SecretStr | None = Field(
+        default=None,
+        description="Secret that turns application ids into keyed hashes (never stored with "
+        "the data); without it, a key file is made once in applications_key_file.",
+    )
+    applications_key_file: Path = Field(
+        default=Path("data/applications.key"),
+        description="Where the applications key is kept when applications_key is not set.",
+    )
+    suppression_threshold: int = Field(
+        default=11, ge=1, le=100,
+        description="Smallest count shown in breakdowns by disability or priority group.",
+    )  # fmt: skip
+    gender_suppression_threshold: int = Field(
+        default=5, ge=1, le=100, description="Smallest count shown in breakdowns by gender."
     )
 
     @field_validator("database_url")

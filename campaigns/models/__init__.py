@@ -1,6 +1,7 @@
 """Tables of Spotlight (SQLAlchemy 2 typed models), one module per area."""
 
 from campaigns.models.accounts import AuditEvent, User
+from campaigns.models.applications import Application, ApplicationImport, InstructorCount
 from campaigns.models.catalogue import (
     Appearance,
     ConsentRecord,
@@ -24,10 +25,13 @@ from campaigns.models.portraits import Portrait, PortraitPerson, PortraitVersion
 __all__ = [
     "AccountMetricDaily",
     "Appearance",
+    "Application",
+    "ApplicationImport",
     "AuditEvent",
     "Campaign",
     "ChannelAccount",
     "ConsentRecord",
+    "InstructorCount",
     "MediaAsset",
     "MetricImport",
     "Portrait",
