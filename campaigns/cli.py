@@ -286,15 +286,18 @@ def _effect(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     from campaigns import effect, impact
 
     db = _engine(settings)
-    split = lambda text: tuple(p.strip() for p in (text or "").split(",") if p.strip())  # noqa: E731
     if args.campaign is None and not args.programmes:
         raise InvalidInput("Name a campaign (--campaign CODE) or programmes (--programmes A,B).")
     data = impact.effect_input(
-        db, SYSTEM, args.group, campaign_code=args.campaign, programmes=split(args.programmes),
-        comparison=split(args.comparison), start=_date(args.start), end=_date(args.end),
+        db, SYSTEM, args.group, campaign_code=args.campaign, programmes=_names(args.programmes),
+        comparison=_names(args.comparison), start=_date(args.start), end=_date(args.end),
     )  # fmt: skip
     found = effect.estimate_effect(data.daily, data.start, data.end)
     return {"message": found.reading, **effect.as_dict(found)}
+
+
+def _names(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
 def _date(text: str | None) -> date | None:
