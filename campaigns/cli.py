@@ -292,7 +292,9 @@ def _effect(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         db, SYSTEM, args.group, campaign_code=args.campaign, programmes=_names(args.programmes),
         comparison=_names(args.comparison), start=_date(args.start), end=_date(args.end),
     )  # fmt: skip
-    found = effect.estimate_effect(data.daily, data.start, data.end)
+    found = effect.estimate_effect(
+        data.daily, data.start, data.end, group_label=impact.GROUPS[args.group].lower()
+    )
     return {"message": found.reading, **effect.as_dict(found)}
 
 

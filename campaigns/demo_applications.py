@@ -1,9 +1,9 @@
-"""A demo admissions export: eighteen months of applications with a known campaign effect.
+"""A demo admissions export: two years of applications with a known campaign effect.
 
 About a hundred applications a day across ten programmes (six tech, four not), fewer at weekends,
 a slow trend, shocks shared by all programmes from one day to the next (AR(1)), and a known lift:
 during the demo campaign "Women in tech — autumn intake 2025" and four weeks after it, the share
-of women among applicants to its promoted programmes rises by `DEMO_LIFT` (4 points). A part of
+of women among applicants to its promoted programmes rises by `DEMO_LIFT` (5 points). A part of
 the applications carries the tracking code of a demo campaign, as links in posts would give.
 """
 
@@ -21,22 +21,22 @@ from sqlalchemy import Engine, select
 from campaigns.db import read_only
 from campaigns.models import Campaign, ChannelAccount, Post
 
-DEMO_LIFT = 0.04
-DAYS = 548
+DEMO_LIFT = 0.05
+DAYS = 730
 LIFT_CAMPAIGN = "women-in-tech-autumn-intake-2025"
 LIFT_START, LIFT_END = date(2025, 9, 1), date(2025, 10, 31) + timedelta(days=28)
 # programme, family, applications a day, base share of women
 PROGRAMMES = (
-    ("Web developer", "tech", 16, 0.21),
-    ("Data analyst", "tech", 14, 0.24),
-    ("Network technician", "tech", 10, 0.12),
-    ("IT support technician", "tech", 10, 0.15),
-    ("Cybersecurity analyst", "tech", 7, 0.17),
-    ("Cloud engineer", "tech", 6, 0.16),
-    ("Project manager", "non_tech", 14, 0.52),
-    ("Digital marketing", "non_tech", 10, 0.61),
-    ("HR assistant", "non_tech", 8, 0.74),
-    ("Accounting assistant", "non_tech", 6, 0.66),
+    ("Web developer", "tech", 40, 0.21),
+    ("Data analyst", "tech", 35, 0.24),
+    ("Network technician", "tech", 4, 0.12),
+    ("IT support technician", "tech", 4, 0.15),
+    ("Cybersecurity analyst", "tech", 3, 0.17),
+    ("Cloud engineer", "tech", 2, 0.16),
+    ("Project manager", "non_tech", 55, 0.30),
+    ("Digital marketing", "non_tech", 3, 0.61),
+    ("HR assistant", "non_tech", 3, 0.74),
+    ("Accounting assistant", "non_tech", 2, 0.66),
 )
 PROMOTED = ("Web developer", "Data analyst")
 WEEKDAY = (1.15, 1.1, 1.05, 1.0, 0.9, 0.45, 0.4)

@@ -390,6 +390,8 @@ class CampaignView:
     kpis: tuple[tuple[str, float], ...]
     posts: int
     blocked: int
+    programmes: tuple[str, ...] = ()
+    comparison_programmes: tuple[str, ...] = ()
 
 
 def list_campaigns(db: Engine, actor: Actor) -> list[CampaignView]:
@@ -420,6 +422,8 @@ def list_campaigns(db: Engine, actor: Actor) -> list[CampaignView]:
                 kpis=tuple((k, float(v)) for k, v in c.kpis.items()),
                 posts=counts.get(c.id, [0, 0])[0],
                 blocked=counts.get(c.id, [0, 0])[1],
+                programmes=tuple(c.programmes),
+                comparison_programmes=tuple(c.comparison_programmes),
             )
             for c in campaigns
         ]

@@ -36,13 +36,19 @@ if actor.can(Permission.EDIT_CONTENT):
     today_consents(db, actor)
 
 st.subheader(t("Progress towards our targets"))
-columns = st.columns(3)
-for column, progress in zip(columns, targets_progress(), strict=True):
+headline = [
+    line for line in targets_progress(db, actor)
+    if line.key in ("women_enrolled", "women_instructors", "priority_students")
+]  # fmt: skip
+for column, line in zip(st.columns(3), headline, strict=True):
     with column, st.container(border=True):
-        goal = t("Target: at least {share:.0%}", share=progress.target.minimum_share)
-        if progress.share is None:
-            st.markdown(f"**{t(progress.target.label)}**")
+        goal = t("Target: at least {share:.0%}", share=line.target)
+        if line.estimate is None:
+            st.markdown(f"**{t(line.label)}**")
             st.caption(goal + " · " + t("No data yet: import applications to see where we stand."))
         else:
-            st.metric(t(progress.target.label), f"{progress.share:.0%}", help=goal)
-            st.caption(goal)
+            st.metric(t(line.label), f"{line.estimate.share:.0%}", help=goal)
+            st.caption(
+                goal + " · " + t("95 % interval {low:.0%}–{high:.0%}", low=line.estimate.ci_low,
+                                 high=line.estimate.ci_high)
+            )  # fmt: skip

@@ -39,3 +39,5 @@ CALENDAR_OPEN_MENU = "calendar__open_menu"
 CALENDAR_COLOUR_BY = "calendar__colour_by"  # "campaign" or "group"
 REACH_IMPORT_GENERATION = "reach__import_generation"  # a new uploader after each import
 REACH_FILTERS = "reach__filters"  # the dashboard filters, kept across pages in the session
+IMPACT_IMPORT_GENERATION = "impact__import_generation"  # a new uploader after each import
+IMPACT_LAST_REJECTIONS = "impact__last_rejections"  # rows the last import left out

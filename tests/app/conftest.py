@@ -26,6 +26,7 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("SPOTLIGHT_DATABASE_URL", url)
     monkeypatch.setenv("SPOTLIGHT_MEDIA_STORE", str(tmp_path / "media"))
+    monkeypatch.setenv("SPOTLIGHT_APPLICATIONS_KEY_FILE", str(tmp_path / "applications.key"))
     st.cache_resource.clear()
     st.cache_data.clear()
     engine = make_engine(url)

@@ -156,6 +156,7 @@ def app(
         "SPOTLIGHT_MEDIA_STORE": str(workdir / "media"),
         # The server enqueues rendering jobs here and the worker beside it takes them.
         "SPOTLIGHT_JOB_QUEUE": str(workdir / "jobs.db"),
+        "SPOTLIGHT_APPLICATIONS_KEY_FILE": str(workdir / "applications.key"),
     }
     port = _free_port()
     served = App(url=f"http://127.0.0.1:{port}", env=env)
