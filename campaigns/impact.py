@@ -152,8 +152,8 @@ def attribution(db: Engine, actor: Actor, campaign_id: int, thresholds: Threshol
             {"group": label, "applications": count, "threshold": threshold_for(group, thresholds)}
         )
     by_group = pd.DataFrame(rows, columns=["group", "applications", "threshold"])
-    by_group = _suppress_each(by_group, suppress)
     total = len(frame)
+    by_group = _suppress_each(by_group, total)
     by_group["share"] = [
         None if pd.isna(v) or not total else float(v) / total for v in by_group["applications"]
     ]
@@ -209,11 +209,13 @@ def attribution(db: Engine, actor: Actor, campaign_id: int, thresholds: Threshol
     return Attribution(total, by_group.drop(columns=["threshold"]), by_channel, by_person)
 
 
-def _suppress_each(frame: pd.DataFrame, suppress: object) -> pd.DataFrame:
-    """Hide each group's count under its own threshold (groups overlap: no totals to protect)."""
+def _suppress_each(frame: pd.DataFrame, total: int) -> pd.DataFrame:
+    """Hide each group's count under its own threshold, and when the rest of the total is that
+    small (total minus the group would reveal the others). Groups overlap, so they have no sum."""
     shown = []
     for count, threshold in zip(frame["applications"], frame["threshold"], strict=True):
-        shown.append(None if 0 < count < threshold else count)
+        small = 0 < count < threshold or 0 < total - count < threshold
+        shown.append(None if small else count)
     return frame.assign(applications=shown)
 
 

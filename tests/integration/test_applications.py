@@ -140,3 +140,27 @@ def test_the_key_file_is_made_once_and_kept(tmp_path) -> None:  # type: ignore[n
     assert applications.application_key(settings) == first
     assert len(first) == 64
     assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_the_demo_export_carries_a_lift_the_estimator_recovers(db: Engine) -> None:
+    from campaigns import effect, impact
+    from campaigns.demo_applications import DEMO_LIFT, demo_admissions_csv
+
+    campaign = posts.create_campaign(
+        db, EDITOR,
+        posts.CampaignInput("Women in tech — autumn intake 2025", date(2025, 9, 1),
+                            date(2025, 10, 31), programmes=("Web developer", "Data analyst"),
+                            comparison_programmes=("Project manager",)),
+    )  # fmt: skip
+    assert campaign
+    data = demo_admissions_csv(db, date(2026, 11, 29))
+    applications.import_applications(
+        db, OFFICER, "demo.csv", data, key=KEY, today=date(2026, 11, 29)
+    )
+    series = impact.effect_input(
+        db, OFFICER, "women", campaign_code="women-in-tech-autumn-intake-2025"
+    )
+    found = effect.estimate_effect(series.daily, series.start, series.end, group_label="women")
+    assert found.verdict == "effect"
+    assert found.ci_low_pp is not None and found.ci_high_pp is not None
+    assert found.ci_low_pp <= DEMO_LIFT * 100 <= found.ci_high_pp

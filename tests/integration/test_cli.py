@@ -137,3 +137,49 @@ def test_metrics_import_of_a_file_that_is_not_an_export_exits_2(
     err = capsys.readouterr().err
     assert err.startswith("Error: notes.csv: This file does not look like an analytics export")
     assert err.count("\n") == 1
+
+
+def test_applications_import_then_effect_reads_the_demo_lift(
+    cli_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SPOTLIGHT_APPLICATIONS_KEY_FILE", str(tmp_path / "key"))
+    assert main(["db", "upgrade"]) == 0
+    assert main(["demo", "load"]) == 0
+    admissions = tmp_path / "admissions.csv"
+    assert main(["demo", "admissions", str(admissions)]) == 0
+    capsys.readouterr()
+    assert main(["--json", "applications", "import", str(admissions)]) == 0
+    imported = json.loads(capsys.readouterr().out)
+    assert imported["imported"] > 50_000 and imported["rejected"] == 0
+    assert main(["applications", "import", str(admissions)]) == 0
+    assert "was already imported" in capsys.readouterr().out
+
+    code = "women-in-tech-autumn-intake-2025"
+    assert main(["effect", "--group", "women", "--campaign", code, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["method"] == "did_glsar"
+    assert found["verdict"] in ("effect", "no_detectable_effect")
+    assert {
+        "estimate_pp",
+        "ci_low_pp",
+        "ci_high_pp",
+        "p_value",
+        "n_pre_days",
+        "n_post_days",
+    } <= set(found)
+
+
+def test_effect_without_enough_data_says_so(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    argv = ["effect", "--group", "women", "--programmes", "Web developer",
+            "--start", "2026-01-01", "--end", "2026-02-01", "--json"]  # fmt: skip
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "insufficient_data"
+    assert main(["effect", "--group", "martians", "--programmes", "Web developer"]) == 2
+    assert "is not a group Spotlight measures" in capsys.readouterr().err
