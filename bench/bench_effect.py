@@ -5,6 +5,10 @@ around the true lift 93–97 % of the time, find an effect that is not there 3�
 find a +3 point lift in the share of women at least 80 % of the time. The naive before/after test
 on the promoted programmes runs in the same harness as the baseline it must beat; the other rows
 show what the single-series fallback and a broken parallel-trends assumption cost.
+
+Run it as `OPENBLAS_NUM_THREADS=1 nice python bench/bench_effect.py`: the fits use small
+matrices, and on a busy machine OpenBLAS threads waiting for each other made them 10 to 50
+times slower (a binomial fit took 15 ms on one thread, 50–1,150 ms on two).
 """
 
 from __future__ import annotations

@@ -295,7 +295,12 @@ def _effect(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     found = effect.estimate_effect(
         data.daily, data.start, data.end, group_label=impact.GROUPS[args.group].lower()
     )
-    return {"message": found.reading, **effect.as_dict(found)}
+    result = effect.as_dict(found)
+    # Weekly counts by group stay in the app, where small cells are hidden.
+    for check in ("pre_trend", "undisclosed"):
+        if isinstance(result.get(check), dict):
+            result[check].pop("weekly", None)
+    return {"message": found.reading, **result}
 
 
 def _demo_admissions(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:

@@ -67,7 +67,6 @@ SMALL_COUNTS = 10.0  # below this mean daily count from the group, the binomial 
 GLSAR_ITERATIONS = 10  # estimate ρ, refit, until the coefficients settle (usually 3 or 4)
 PLACEBO_STEP_DAYS = 14
 POWER = 0.8
-DAYS_PER_MONTH = 30.4375
 _METHODS: dict[str, FittedMethod] = {"did": "did_glsar", "binomial": "binomial_glm"}
 _COMPARED: tuple[FittedMethod, ...] = ("did_glsar", "binomial_glm")
 
@@ -103,7 +102,11 @@ class EffectFit:
 
 @dataclass(frozen=True, slots=True)
 class CountEffect:
-    """The estimate in applications: share change × promoted applications after the start."""
+    """The estimate in applications: share change × promoted applications after the start.
+
+    This reads the campaign as changing who applies, not how many apply in all: if it also
+    brought extra applicants, the true count differs by the share change times those extras.
+    """
 
     applications: float
     low: float
@@ -662,14 +665,14 @@ def _pre_trend(
         parallel = None
         sentence = (
             f"Before the campaign, the share in the promoted programmes was changing by "
-            f"{per_month:+.1f} points every 30 days (p = {p:.2f}); the estimate assumes it "
+            f"{per_month:+.1f} points every 30 days ({_p(p)}); the estimate assumes it "
             "would have stayed on that line."
         )
     elif p >= alpha:
         parallel = True
         sentence = (
             "Before the campaign, promoted and comparison programmes moved in parallel (the gap "
-            f"changed by {per_month:+.1f} points every 30 days, p = {p:.2f}), as the comparison "
+            f"changed by {per_month:+.1f} points every 30 days, {_p(p)}), as the comparison "
             "requires."
         )
     else:
@@ -681,7 +684,7 @@ def _pre_trend(
         )
         sentence = (
             "Before the campaign, the gap between promoted and comparison programmes was already "
-            f"moving ({per_month:+.1f} points every 30 days, p = {p:.2f}), {consequence}."
+            f"moving ({per_month:+.1f} points every 30 days, {_p(p)}), {consequence}."
         )
     return PreTrend(per_month, p, parallel, sentence, _weekly(panel))
 
@@ -792,14 +795,14 @@ def _undisclosed(
     if moved:
         sentence = (
             "The share of people who did not answer the question changed by "
-            f"{fit.estimate_pp:+.1f} points after the start (p = {fit.p_value:.2f}), so part of "
+            f"{fit.estimate_pp:+.1f} points after the start ({_p(fit.p_value)}), so part of "
             "the result may come from people answering differently rather than applying "
             "differently."
         )
     else:
         sentence = (
             "The share of people who did not answer the question did not change noticeably "
-            f"({fit.estimate_pp:+.1f} points, p = {fit.p_value:.2f})."
+            f"({fit.estimate_pp:+.1f} points, {_p(fit.p_value)})."
         )
     return UndisclosedCheck(fit.estimate_pp, fit.p_value, moved, sentence, weekly)
 
@@ -1017,6 +1020,10 @@ def months_to_target(
     return (target * total - group) / (group_per_month - target * total_per_month)
 
 
+def _p(p_value: float) -> str:
+    return "p < 0.01" if p_value < 0.01 else f"p = {p_value:.2f}"
+
+
 def _percent(value: float, decimals: int = 1) -> str:
     return f"{100 * value:.{decimals}f} %"
 
@@ -1040,7 +1047,7 @@ class Suppressed:
     hidden: pd.DataFrame  # True where a count is hidden (count columns only)
     small: pd.DataFrame  # True where hidden for being under the threshold (the rest protect them)
     threshold: int
-    protected: bool  # False only when a row or column total is itself small enough to reveal
+    protected: bool  # False when a row or column total alone gives a hidden count away
 
     @property
     def note(self) -> str:
@@ -1078,12 +1085,16 @@ def suppress(
         raise InvalidInput("Counts to protect must be numbers of zero or more.")
     small = (values < threshold) & ((values > 0) | hide_zeros)
     hidden = small.copy()
+    # Cells the public totals give away even with every cell hidden (a row adding up to 0, say):
+    # no hiding protects them, so they do not drive more of it.
+    hopeless = set(_exposed_cells(values, np.ones_like(small))) if small.any() else set()
     while True:
         while _protect_lines(values, hidden):
             pass
-        exposed = _exposed_cells(values, hidden)
+        exposed = [c for c in _exposed_cells(values, hidden) if c not in hopeless]
         if not exposed or not _protect_exposed(values, hidden, exposed):
             break
+    exposed = [c for c in _exposed_cells(values, hidden) if c in hopeless] + exposed
     shown = table.copy()
     for j, column in enumerate(count_columns):
         cells = shown[column].astype(object)

@@ -133,14 +133,26 @@ def effect_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
         cells[3].metric(t("Smallest effect it could see"), f"{found.mde_pp:.1f} pts", border=True)
         if found.count_effect is not None:
             st.caption(found.count_effect.sentence)
-    _checks(found)
+    _checks(found, impact.threshold_for(str(group), thresholds()))
 
 
-def _checks(found: effect.EffectEstimate) -> None:
+def _suppressed_weekly(weekly: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Weekly shares without the counts; a share is hidden when it would reveal a small count."""
+    if weekly.empty:
+        return weekly
+    group = (weekly["applications"] * weekly["share"]).round()
+    rest = weekly["applications"] - group
+    small = ((group > 0) & (group < threshold)) | ((rest > 0) & (rest < threshold))
+    shown = weekly.drop(columns=["applications"]).copy()
+    shown["share"] = shown["share"].where(~small)
+    return shown
+
+
+def _checks(found: effect.EffectEstimate, threshold: int) -> None:
     with st.expander(t("Checks: parallel trends, placebo dates, undisclosed answers")):
         if found.pre_trend is not None:
             st.markdown(f"**{t('Before the campaign')}** — {found.pre_trend.sentence}")
-            weekly = found.pre_trend.weekly
+            weekly = _suppressed_weekly(found.pre_trend.weekly, threshold)
             if not weekly.empty:
                 chart = (
                     alt.Chart(weekly, title=t("Weekly share of the group, by programmes"))
@@ -153,6 +165,10 @@ def _checks(found: effect.EffectEstimate) -> None:
                     )
                 )
                 st.altair_chart(chart, width="stretch")
+                st.caption(
+                    t("Weeks whose share would reveal fewer than {n} people are left blank.",
+                      n=threshold)
+                )  # fmt: skip
                 st.dataframe(weekly, hide_index=True, width="stretch")
         if found.placebo is not None:
             st.markdown(f"**{t('Placebo dates')}** — {found.placebo.sentence}")
