@@ -9,7 +9,7 @@ import streamlit as st
 from campaigns.auth import ROLE_LABELS, Permission
 from campaigns.errors import SpotlightError
 from ui import resources, state
-from ui.auth import current_actor, sign_in_page, sign_out
+from ui.auth import current_actor, expire_if_idle, sign_in_page, sign_out
 from ui.branding import icon
 from ui.i18n import LANGUAGES, t
 
@@ -27,6 +27,7 @@ except SpotlightError as exc:
     st.error(exc.message)
     st.stop()
 
+expire_if_idle(settings.session_idle_minutes)
 actor = current_actor()
 if actor is None:
     # Before sign-in the navigation holds one hidden page, so nothing else is even listed.

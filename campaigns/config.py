@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         default=Path("data/applications.key"),
         description="Where the applications key is kept when applications_key is not set.",
     )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=1440,
+        description="Minutes without activity after which a signed-in person is signed out.",
+    )  # fmt: skip
     suppression_threshold: int = Field(
         default=11, ge=1, le=100,
         description="Smallest count shown in breakdowns by disability or priority group.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -49,9 +50,26 @@ def sign_out() -> None:
         st.logout()
 
 
+def expire_if_idle(idle_minutes: int, now: float | None = None) -> None:
+    """Sign the person out when the session has been idle too long; note the time of this run."""
+    moment = time.time() if now is None else now
+    last = st.session_state.get(state.LAST_ACTIVITY)
+    if (
+        st.session_state.get(state.ACTOR)
+        and isinstance(last, int | float)
+        and moment - last > idle_minutes * 60
+    ):
+        sign_out()
+        st.session_state[state.SIGNED_OUT_IDLE] = idle_minutes
+    st.session_state[state.LAST_ACTIVITY] = moment
+
+
 def sign_in_page(db: Engine) -> None:
     """The only page shown before sign-in: single sign-on, first administrator, or password."""
     st.title(t("Spotlight"))
+    idle = st.session_state.pop(state.SIGNED_OUT_IDLE, None)
+    if idle:
+        st.info(t("You were signed out after {n} minutes without activity.", n=idle))
     if sso_configured():
         _single_sign_on(db)
     elif accounts.needs_first_admin(db):

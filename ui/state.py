@@ -41,3 +41,5 @@ REACH_IMPORT_GENERATION = "reach__import_generation"  # a new uploader after eac
 REACH_FILTERS = "reach__filters"  # the dashboard filters, kept across pages in the session
 IMPACT_IMPORT_GENERATION = "impact__import_generation"  # a new uploader after each import
 IMPACT_LAST_REJECTIONS = "impact__last_rejections"  # rows the last import left out
+LAST_ACTIVITY = "app__last_activity"  # time.time() of the session's last run, for idle expiry
+SIGNED_OUT_IDLE = "app__signed_out_idle"  # set when the session was closed for inactivity

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from campaigns import accounts, audit, demo
 from campaigns.auth import SYSTEM, Actor, Role
 from tests.app.conftest import PASSWORD, open_app, texts
+from ui import state
 
 PAGES = {
     "pages/home.py": "Today",
@@ -134,3 +135,29 @@ def test_a_wrong_setting_is_one_sentence_on_the_page(monkeypatch: pytest.MonkeyP
     st.cache_resource.clear()
     assert not at.exception
     assert "SPOTLIGHT_TIME_ZONE is not a known time zone" in at.error[0].value
+
+
+def _idle_script() -> None:
+    import streamlit as st
+
+    from ui import state
+    from ui.auth import expire_if_idle
+
+    expire_if_idle(30, now=st.session_state["now"])
+    st.write("signed in" if st.session_state.get(state.ACTOR) else "signed out")
+
+
+def test_an_idle_session_is_signed_out_and_an_active_one_is_not() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_idle_script)
+    at.session_state[state.ACTOR] = {"user_id": 1, "email": "a@b.c", "role": "admin"}
+    at.session_state["now"] = 1000.0
+    at.run()
+    at.session_state["now"] = 1000.0 + 29 * 60
+    at.run()
+    assert at.markdown[0].value == "signed in"
+    at.session_state["now"] = 1000.0 + 29 * 60 + 31 * 60
+    at.run()
+    assert at.markdown[0].value == "signed out"
+    assert at.session_state[state.SIGNED_OUT_IDLE] == 30
