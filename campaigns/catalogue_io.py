@@ -43,6 +43,7 @@ from campaigns.catalogue import (
 from campaigns.db import read_only, transaction
 from campaigns.errors import Conflict, InvalidInput
 from campaigns.models import RoleModel, RoleModelLabel
+from campaigns.spreadsheet_safety import FORMULA_START, safe_cell
 
 # Template column -> ProfileInput field, in the template's order.
 COLUMNS: tuple[tuple[str, str], ...] = tuple(
@@ -83,8 +84,6 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 Action = Literal["create", "update", "unchanged", "error"]
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_HARMLESS_NUMBER = re.compile(r"^[+-]?[0-9 ().+-]*$")
 _SIGNATURES = (
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -228,7 +227,7 @@ def _cell_text(value: object) -> str:
         return str(value)
     text = _CONTROL_CHARACTERS.sub("", str(value).replace("\r\n", "\n"))
     # Undo the apostrophe our CSV export puts before formula-like values.
-    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
         return text[1:]
     return text
 
@@ -779,20 +778,11 @@ def _row_of(data: ProfileInput) -> list[str]:
     ]
 
 
-def _csv_safe(value: str) -> str:
-    """Neutralise values that a spreadsheet would run as a formula (CSV injection)."""
-    if value.startswith(_FORMULA_START) and not (
-        value[0] in "+-" and _HARMLESS_NUMBER.match(value)
-    ):
-        return "'" + value
-    return value
-
-
 def _csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMN_NAMES)
-    writer.writerows([_csv_safe(value) for value in row] for row in rows)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     # The BOM makes Excel read the file as UTF-8 instead of the machine's code page.
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -35,6 +35,7 @@ from campaigns.models import (
 )
 from campaigns.portraits import channel_of
 from campaigns.scheduling import network_label, to_local
+from campaigns.spreadsheet_safety import safe_cell
 from campaigns.storage import MediaStore
 
 EXPORT_STATUSES = ("scheduled", "approved")
@@ -361,10 +362,10 @@ def scheduler_csv(db: Engine, actor: Actor, *, statuses: Sequence[str] = EXPORT_
                 f"{row.local_time:%Y-%m-%d}",
                 f"{row.local_time:%H:%M}",
                 row.time_zone,
-                row.account,
+                safe_cell(row.account),
                 row.network,
-                text,
-                row.link,
+                safe_cell(text),
+                safe_cell(row.link),
                 media_file_name(row.post_id, row.preset),
             ]
         )

@@ -18,6 +18,7 @@ import vl_convert as vlc
 from campaigns.engagement import analytics
 from campaigns.engagement.analytics import Filters, Kpis, PreparedData
 from campaigns.scheduling import network_label
+from campaigns.spreadsheet_safety import safe_frame
 from ui import resources, state
 from ui.campaign_views import group_label
 from ui.i18n import t
@@ -142,7 +143,8 @@ def chart_with_table(
         st.dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)
         c1.download_button(
-            t("Download the table (.csv)"), table.to_csv(index=False).encode("utf-8"),
+            t("Download the table (.csv)"),
+            safe_frame(table).to_csv(index=False).encode("utf-8-sig"),
             file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
         )  # fmt: skip
         spec = chart.to_json()
