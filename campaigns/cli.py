@@ -320,6 +320,36 @@ def _demo_admissions(args: argparse.Namespace, settings: Settings) -> dict[str, 
     }
 
 
+def _backup_create(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns.backup import cli_create
+
+    return cli_create(args, settings)
+
+
+def _backup_restore(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns.backup import cli_restore
+
+    return cli_restore(args, settings)
+
+
+def _person_export(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns.privacy import cli_person_export
+
+    return cli_person_export(args, settings)
+
+
+def _person_erase(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns.privacy import cli_person_erase
+
+    return cli_person_erase(args, settings)
+
+
+def _retention_run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns.privacy import cli_retention_run
+
+    return cli_retention_run(args, settings)
+
+
 def _names(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
@@ -457,6 +487,40 @@ def build_parser() -> argparse.ArgumentParser:
     effect_parser.add_argument("--start", help="first day of the campaign (YYYY-MM-DD)")
     effect_parser.add_argument("--end", help="last day of the campaign (YYYY-MM-DD)")
     effect_parser.set_defaults(handler=_effect)
+
+    person = groups.add_parser("person", help="a person's data rights").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    person_export = person.add_parser("export", help="everything held on a person, as a zip")
+    person_export.add_argument("person_id", type=int, metavar="ID")
+    person_export.add_argument("file", metavar="FILE")
+    person_export.set_defaults(handler=_person_export)
+    person_erase = person.add_parser("erase", help="erase a person's data and files")
+    person_erase.add_argument("person_id", type=int, metavar="ID")
+    person_erase.add_argument("--dry-run", action="store_true", help="list what would go")
+    person_erase.set_defaults(handler=_person_erase)
+
+    retention = groups.add_parser("retention", help="media past their keeping time").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    retention_run = retention.add_parser("run", help="purge media kept past the retention time")
+    retention_run.add_argument("--dry-run", action="store_true", help="list what would go")
+    retention_run.set_defaults(handler=_retention_run)
+
+    backup = groups.add_parser("backup", help="backups of the database and media").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    backup_create = backup.add_parser("create", help="write a backup into an empty folder")
+    backup_create.add_argument("directory", metavar="DIR")
+    backup_create.set_defaults(handler=_backup_create)
+    backup_restore = backup.add_parser(
+        "restore", help="restore a backup into an empty installation"
+    )
+    backup_restore.add_argument("directory", metavar="DIR")
+    backup_restore.add_argument(
+        "--force", action="store_true", help="replace the data of a non-empty installation"
+    )
+    backup_restore.set_defaults(handler=_backup_restore)
 
     worker = groups.add_parser("worker", help="render queued versions in the background")
     worker.add_argument("--workers", type=int, help="renders at the same time")

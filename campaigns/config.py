@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         default=Path("data/applications.key"),
         description="Where the applications key is kept when applications_key is not set.",
     )
+    media_retention_days: int = Field(
+        default=90, ge=0, le=3650,
+        description="Days media are kept after a consent is withdrawn or has expired.",
+    )  # fmt: skip
     session_idle_minutes: int = Field(
         default=30, ge=1, le=1440,
         description="Minutes without activity after which a signed-in person is signed out.",

@@ -155,6 +155,12 @@ def _featured(session: Session, post: Post) -> list[int]:
     )
 
 
+STICKY_REASONS = (
+    "A featured person asked for erasure.",  # privacy.ERASURE_REASON
+    "Its video or photo was deleted at the end of the retention period.",  # RETENTION_REASON
+)
+
+
 def check_post(session: Session, post: Post, today: date) -> PostCheck:
     """Every rule a post must pass before it goes out, against the data as it is now."""
     account = session.get(ChannelAccount, post.account_id)
@@ -163,7 +169,9 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
         return PostCheck(("The post's account or campaign no longer exists.",), ())
     network = account.network
     local_day = to_local(post.scheduled_at, account.time_zone).date()
-    blocking: list[str] = []
+    # Reasons set by an erasure or the retention run cannot be seen again from the data (the
+    # person or the media are gone): they stay until someone changes the post.
+    blocking: list[str] = [r for r in post.blocked_reasons or [] if r in STICKY_REASONS]
     warnings: list[str] = []
     people = _featured(session, post)
     media = "video" if post.portrait_version_id else "photo"
@@ -326,6 +334,7 @@ def _apply(session: Session, post: Post, data: PostInput, today: date) -> None:
             data.link, account.network, campaign.code, post.id, people[0] if people else None
         )
     session.flush()
+    post.blocked_reasons = []  # an edit is a new start: sticky reasons were about the old post
     result = check_post(session, post, today)
     post.blocked_reasons, post.warnings = list(result.blocking), list(result.warnings)
 

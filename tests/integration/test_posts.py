@@ -288,3 +288,20 @@ def test_the_persons_signoff_is_recorded_with_date_and_way(
     assert view(db, post_id).signoff_on == TODAY
     with pytest.raises(Conflict, match="Someone else saved"):
         posts.record_signoff(db, AUTHOR, post_id, opened, TODAY, "phone")
+
+
+def test_an_erasure_block_survives_the_recheck_until_the_post_is_edited(
+    db: Engine, world: dict[str, int]
+) -> None:
+    post_id = posts.create_post(db, AUTHOR, post(world, "linkedin", "linkedin_1x1"))
+    with transaction(db) as session:
+        from campaigns.models import Post
+
+        found = session.get(Post, post_id)
+        assert found is not None
+        found.blocked_reasons = [posts.STICKY_REASONS[0]]
+    posts.recheck_posts(db)
+    assert view(db, post_id).blocked_reasons == (posts.STICKY_REASONS[0],)
+    posts.update_post(db, AUTHOR, post_id, view(db, post_id).version,
+                      post(world, "linkedin", "linkedin_1x1", text="A new text."))  # fmt: skip
+    assert view(db, post_id).blocked_reasons == ()
