@@ -25,6 +25,7 @@ from campaigns.consent import (
 )
 from campaigns.errors import InvalidFields, SpotlightError
 from ui import resources, state
+from ui.data_rights import data_rights
 from ui.i18n import t
 from ui.profile_form import profile_form
 from ui.widgets import empty_state, flash, status_badge
@@ -57,9 +58,13 @@ def show_detail(db: Engine, actor: Actor, person_id: int) -> None:
             + [t(CATEGORY_LABELS[c]) for c in person.profile.categories]
         )
     )
-    profile_tab, story_tab, consent_tab, media_tab, posts_tab = st.tabs(
-        [t("Profile"), t("Story"), t("Consent"), t("Media"), t("Posts")]
-    )
+    names = [t("Profile"), t("Story"), t("Consent"), t("Media"), t("Posts")]
+    rights = actor.can(Permission.HANDLE_DATA_REQUESTS)
+    tabs = st.tabs([*names, t("Data rights")] if rights else names)
+    profile_tab, story_tab, consent_tab, media_tab, posts_tab = tabs[:5]
+    if rights:
+        with tabs[5]:
+            data_rights(db, actor, person_id, person.profile.full_name)
     with profile_tab:
         _profile(db, actor, person)
     with story_tab:

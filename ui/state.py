@@ -43,3 +43,4 @@ IMPACT_IMPORT_GENERATION = "impact__import_generation"  # a new uploader after e
 IMPACT_LAST_REJECTIONS = "impact__last_rejections"  # rows the last import left out
 LAST_ACTIVITY = "app__last_activity"  # time.time() of the session's last run, for idle expiry
 SIGNED_OUT_IDLE = "app__signed_out_idle"  # set when the session was closed for inactivity
+ROLE_MODELS_ERASE_PLAN = "role_models__erase_plan"  # (person id, sentence, lines) of a dry run

@@ -185,3 +185,29 @@ def test_an_unreadable_import_file_is_one_sentence(admin: Actor) -> None:
     assert not at.exception
     assert at.error[0].value.endswith(".")
     assert "Traceback" not in at.error[0].value
+
+
+def test_a_privacy_officer_erases_a_person_after_a_dry_run_and_her_name(
+    app_db: Engine,
+    person,  # type: ignore[no-untyped-def]
+) -> None:
+    officer = person(Role.PRIVACY_OFFICER)
+    person_id = catalogue.create_role_model(app_db, officer, profile())
+    at = open_person(officer, person_id)
+    at.button(key=f"role_models__erase_dry_{person_id}").click().run()
+    assert not at.exception
+    assert any("Would" in w.value or "would" in w.value for w in at.warning)
+    erase = at.button(key=f"role_models__erase_{person_id}")
+    assert erase.disabled  # until the full name is typed
+    at.text_input(key=f"role_models__erase_name_{person_id}").input("Amina Diallo").run()
+    at.button(key=f"role_models__erase_{person_id}").click().run()
+    assert not at.exception
+    listed = catalogue.search_role_models(app_db, officer, CatalogueFilter(), date.today(), 30)
+    assert listed.total == 0
+
+
+def test_an_editor_has_no_data_rights_tab(app_db: Engine, person) -> None:  # type: ignore[no-untyped-def]
+    editor = person(Role.EDITOR)
+    person_id = catalogue.create_role_model(app_db, editor, profile())
+    at = open_person(editor, person_id)
+    assert "Data rights" not in [tab.label for tab in at.tabs]
