@@ -107,6 +107,10 @@ class MediaStore(Protocol):
         """Remove what is stored under key; a missing key is not an error."""
         ...
 
+    def list_keys(self) -> Iterator[str]:
+        """Yield the key of every file in the store, in no particular order."""
+        ...
+
     def download_url(self, key: str) -> str | None:
         """Return a temporary link to the content, or None when the app must serve it."""
         ...
@@ -129,6 +133,15 @@ def validate_key(key: str) -> str:
             f"at most {MAX_KEY_LENGTH} characters."
         )
     return key
+
+
+def _is_listable(key: str) -> bool:
+    """True when key is one the store could have written (so listing skips foreign files)."""
+    return bool(key) and len(key) <= MAX_KEY_LENGTH and _KEY_PATTERN.fullmatch(key) is not None
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
 
 
 def _reason(exc: OSError) -> str:
@@ -298,6 +311,27 @@ class LocalStore:
                 f"({_reason(exc)}); nothing was deleted."
             ) from None
 
+    def list_keys(self) -> Iterator[str]:
+        """Yield the key of every file in the folder (temporary and hidden files left out)."""
+        if not self.root.is_dir():
+            return
+        try:
+            for folder, subfolders, files in os.walk(self.root, onerror=_raise):
+                subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+                relative = Path(folder).relative_to(self.root).parts
+                for name in sorted(files):
+                    key = "/".join((*relative, name))
+                    if _is_listable(key):
+                        yield key
+                    elif not name.startswith("."):
+                        logger.warning("Ignoring %s in the media folder: not a storage key", key)
+        except OSError as exc:
+            logger.warning("Listing media folder %s failed: %s", self.root, exc, exc_info=True)
+            raise StorageError(
+                f"Spotlight could not list the files of the media folder {self.root} "
+                f"({_reason(exc)})."
+            ) from None
+
     def download_url(self, key: str) -> str | None:
         """Return None: local files have no link, the app serves their bytes itself."""
         validate_key(key)
@@ -421,6 +455,22 @@ class S3Store:
         object_key = self._object_key(key)
         with self._translated("delete", object_key, "nothing was deleted"):
             self._client.delete_object(Bucket=self.bucket, Key=object_key)
+
+    def list_keys(self) -> Iterator[str]:
+        """Yield the key of every object under the store's prefix, page by page."""
+        with self._translated("listing", None, "the media files could not be listed"):
+            pages = self._client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self.prefix
+            )
+            for page in pages:
+                for item in page.get("Contents", []):
+                    key = str(item["Key"])[len(self.prefix) :]
+                    if _is_listable(key):
+                        yield key
+                    else:
+                        logger.warning(
+                            "Ignoring %s in bucket %s: not a storage key", key, self.bucket
+                        )
 
     def download_url(self, key: str) -> str:
         """Return a signed link that lets a browser fetch the object for a limited time."""
