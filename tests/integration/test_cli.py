@@ -183,3 +183,20 @@ def test_effect_without_enough_data_says_so(
     assert json.loads(capsys.readouterr().out)["verdict"] == "insufficient_data"
     assert main(["effect", "--group", "martians", "--programmes", "Web developer"]) == 2
     assert "is not a group Spotlight measures" in capsys.readouterr().err
+
+
+def test_backup_and_person_commands_are_wired(
+    cli_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["backup", "create", str(tmp_path / "backup")]) == 0
+    assert (tmp_path / "backup" / "manifest.json").exists()
+    capsys.readouterr()
+    assert main(["backup", "create", str(tmp_path / "backup")]) == 2  # not an empty folder
+    assert capsys.readouterr().err.startswith("Error: ")
+    assert main(["backup", "restore", str(tmp_path / "backup")]) == 0  # the installation is empty
+    assert main(["person", "erase", "999", "--dry-run"]) == 2
+    assert main(["--json", "retention", "run", "--dry-run"]) == 0
