@@ -45,7 +45,12 @@ for column, line in zip(st.columns(3), headline, strict=True):
         goal = t("Target: at least {share:.0%}", share=line.target)
         if line.estimate is None:
             st.markdown(f"**{t(line.label)}**")
-            st.caption(goal + " · " + t("No data yet: import applications to see where we stand."))
+            missing = (
+                t("No count yet: record the tech instructors of a term on Applications & impact.")
+                if line.key == "women_instructors"
+                else t("No data yet: import applications to see where we stand.")
+            )
+            st.caption(goal + " · " + missing)
         else:
             st.metric(t(line.label), f"{line.estimate.share:.0%}", help=goal)
             st.caption(
