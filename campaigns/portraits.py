@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import tempfile
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 HEARTBEAT_STALE = timedelta(minutes=2)
 MAX_ATTEMPTS = 2
+DISK_FULL = "The server ran out of disk space while rendering; ask an administrator to free some."
 # Which consent channel each network's versions are published on.
 PRESET_CHANNEL = {
     "instagram": "instagram",
@@ -378,10 +380,13 @@ def cancel_version(db: Engine, actor: Actor, version_id: int) -> None:
 def _claim(db: Engine, version_ids: Sequence[int]) -> list[int]:
     """Mark queued versions as rendering; returns those this worker now owns."""
     with transaction(db) as session:
+        # FOR UPDATE: on PostgreSQL a second worker waits, then re-reads the status and skips
+        # what the first one claimed (SQLite's BEGIN IMMEDIATE already serialises claims).
         versions = session.scalars(
-            select(PortraitVersion).where(
-                PortraitVersion.id.in_(version_ids), PortraitVersion.status == "queued"
-            )
+            select(PortraitVersion)
+            .where(PortraitVersion.id.in_(version_ids), PortraitVersion.status == "queued")
+            .order_by(PortraitVersion.id)
+            .with_for_update()
         ).all()
         for version in versions:
             version.status = "rendering"
@@ -438,6 +443,13 @@ def render_queued(db: Engine, store: MediaStore, version_ids: Sequence[int], spe
         _finish(db, owned, "failed", exc.message, exc.log)
     except SpotlightError as exc:
         _finish(db, owned, "failed", exc.message, "")
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            log.exception("rendering portrait %s failed", portrait.id)
+            _finish(db, owned, "failed", "Rendering stopped because of an internal error.", "")
+            raise
+        log.warning("rendering portrait %s stopped: %s", portrait.id, exc)
+        _finish(db, owned, "failed", DISK_FULL, "")
     except Exception:
         log.exception("rendering portrait %s failed", portrait.id)
         _finish(db, owned, "failed", "Rendering stopped because of an internal error.", "")
@@ -511,6 +523,32 @@ def _store_results(
     captions_path: Path | None,
 ) -> None:
     by_preset = {r.preset_name: r for r in rendered}
+    stored: list[str] = []
+
+    def put(key: str, path: Path, content_type: str) -> str:
+        stored.append(store.put_file(key, path, content_type).key)
+        return stored[-1]
+
+    try:
+        _save_results(db, put, portrait, versions, by_preset, captions_path)
+    except BaseException:
+        # The rows were rolled back: files already stored for them would be orphans.
+        for key in stored:
+            try:
+                store.delete(key)
+            except SpotlightError:
+                log.warning("could not remove %s after a failed render", key)
+        raise
+
+
+def _save_results(
+    db: Engine,
+    put: Callable[[str, Path, str], str],
+    portrait: Portrait,
+    versions: Sequence[PortraitVersion],
+    by_preset: dict[str, RenderedVersion],
+    captions_path: Path | None,
+) -> None:
     with transaction(db) as session:
         for stale in versions:
             version = session.get(PortraitVersion, stale.id)
@@ -523,16 +561,12 @@ def _store_results(
                 version.finished_at = utcnow()
                 continue
             base = f"portraits/{portrait.id}/versions/{version.id}"
-            version.output_key = store.put_file(
-                f"{base}/{version.preset}.mp4", result.output, "video/mp4"
-            ).key
-            version.cover_key = store.put_file(
-                f"{base}/{version.preset}.jpg", result.cover, "image/jpeg"
-            ).key
+            version.output_key = put(f"{base}/{version.preset}.mp4", result.output, "video/mp4")
+            version.cover_key = put(f"{base}/{version.preset}.jpg", result.cover, "image/jpeg")
             if captions_path is not None and get_preset(version.preset).captions == "sidecar":
-                version.captions_key = store.put_file(
+                version.captions_key = put(
                     f"{base}/{version.preset}.srt", captions_path, "application/x-subrip"
-                ).key
+                )
             version.size_bytes = result.size_bytes
             version.duration_s = result.duration_s
             version.sha256 = result.sha256
