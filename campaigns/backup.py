@@ -705,12 +705,22 @@ def _read_manifest(folder: Path) -> Manifest:
             f"There is no backup in {folder}: manifest.json is missing (an unfinished or "
             "incomplete backup has none)."
         ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _damaged(f"manifest.json cannot be read ({exc}).") from None
+    except OSError as exc:
+        raise _damaged(f"manifest.json cannot be read ({_described(exc)}).") from None
+    except UnicodeDecodeError:
+        raise _damaged("manifest.json cannot be read (it is not text).") from None
+    except json.JSONDecodeError as exc:
+        raise _damaged(f"manifest.json is not valid JSON (line {exc.lineno}).") from None
     try:
         return _parse_manifest(raw)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _damaged(f"manifest.json is not a Spotlight manifest ({exc!r}).") from None
+    except KeyError as exc:
+        raise _damaged(f"manifest.json is not a Spotlight manifest ({exc} is missing).") from None
+    except ValueError as exc:
+        raise _damaged(f"manifest.json is not a Spotlight manifest ({exc}).") from None
+    except (TypeError, AttributeError):
+        raise _damaged(
+            "manifest.json is not a Spotlight manifest (a value has the wrong type)."
+        ) from None
 
 
 def _parse_manifest(raw: Any) -> Manifest:

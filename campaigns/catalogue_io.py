@@ -303,8 +303,10 @@ def _csv_grid(data: bytes) -> Iterator[list[str]]:
         for record in reader:
             yield [_cell_text(cell) for cell in record]
     except csv.Error as exc:
+        limit = csv.field_size_limit()
+        reason = f"a cell is longer than {limit:,} characters" if "field limit" in str(exc) else exc
         raise InvalidInput(
-            f"The CSV file cannot be read near line {reader.line_num} ({exc})."
+            f"The CSV file cannot be read near line {reader.line_num} ({reason})."
         ) from None
 
 

@@ -248,6 +248,11 @@ def import_metrics(
     requested = "auto" if platform in ("auto", "meta") else platform
     parsed = parse_export(file_name, data, requested, mapping=mapping, today=day)
     _check_platform(parsed, platform)
+    if parsed.rejected and not parsed.rows:
+        # Recording an import that kept nothing would mark the file as done.
+        raise InvalidInput(
+            f"Nothing was imported: every row of this file was refused. {parsed.rejected[0].reason}"
+        )
     network = _network_of(parsed.platform)
     tally = _Tally(rejections=[Rejection(r.source_row, r.sheet, r.reason) for r in parsed.rejected])
     with transaction(db) as session:
