@@ -7,13 +7,15 @@ queue across restarts; a worker that starts again requeues versions it left half
 from __future__ import annotations
 
 import logging
+from datetime import date
 from functools import cache
 from pathlib import Path
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import Engine
 
 from campaigns import portraits, posts
+from campaigns.auth import SYSTEM
 from campaigns.config import Settings, load_settings
 from campaigns.db import make_engine
 from campaigns.storage import MediaStore, open_store
@@ -46,6 +48,19 @@ def render_task(version_ids: list[int]) -> None:
     portraits.render_queued(db, store, version_ids, speed)
     # Posts waiting for these versions were blocked as "not ready": check them again now.
     posts.recheck_posts(db)
+
+
+@huey.periodic_task(crontab(hour="3", minute="15"))
+def retention_task() -> None:
+    """Every night: purge media kept past the retention time after a consent ended."""
+    from campaigns import privacy  # imported here: the renderer does not need it
+
+    db, store, _ = _resources()
+    settings = load_settings()
+    report = privacy.run_retention(
+        db, store, SYSTEM, today=date.today(), days=settings.media_retention_days
+    )
+    log.info("retention: %s", report.sentence())
 
 
 @huey.on_startup()

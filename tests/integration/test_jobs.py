@@ -104,3 +104,25 @@ def test_a_post_waiting_for_its_version_is_unblocked_when_the_job_finishes(
     assert reasons() == ("The video version is not ready.",)
     jobs.enqueue([version_id])
     assert reasons() == ()
+
+
+def test_the_nightly_retention_job_runs_with_the_configured_period(
+    queue_in_process: tuple[Engine, LocalStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaigns import privacy
+
+    seen: dict[str, object] = {}
+    real = privacy.run_retention
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.update(kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setenv("SPOTLIGHT_MEDIA_RETENTION_DAYS", "45")
+    monkeypatch.setattr(privacy, "run_retention", spy)
+    jobs.retention_task.call_local()
+    assert seen["days"] == 45
+    assert seen["today"] == date.today()
+    nightly = jobs.retention_task.task_class()
+    assert nightly.validate_datetime(datetime(2026, 1, 5, 3, 15))
+    assert not nightly.validate_datetime(datetime(2026, 1, 5, 12, 0))
