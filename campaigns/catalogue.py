@@ -311,14 +311,29 @@ def create_role_model(db: Engine, actor: Actor, data: ProfileInput) -> int:
         return person.id
 
 
-def update_role_model(db: Engine, actor: Actor, role_model_id: int, data: ProfileInput) -> None:
-    """Save changes to a profile; the audit trail keeps which fields changed."""
+def update_role_model(
+    db: Engine,
+    actor: Actor,
+    role_model_id: int,
+    data: ProfileInput,
+    expected: dict[str, object] | None = None,
+) -> None:
+    """Save changes to a profile; the audit trail keeps which fields changed.
+
+    With `expected` (`opened_profile` of the profile as it was shown), a save based on a copy
+    someone else has changed since is refused instead of overwriting their work.
+    """
     require(actor, Permission.EDIT_CONTENT)
     data = clean_profile(data)
     with transaction(db) as session:
-        person = session.get(RoleModel, role_model_id)
+        person = session.get(RoleModel, role_model_id, with_for_update=True)
         if person is None:
             raise NotFound("This person is no longer in the catalogue.")
+        if expected is not None and opened_profile(_shown(actor, session, person)) != expected:
+            raise Conflict(
+                "Someone else saved this profile while you were editing it. Your changes were "
+                "not saved: reload the profile to see theirs, then make yours again."
+            )
         if data.email:
             other = session.scalar(
                 select(RoleModel.id).where(RoleModel.email == data.email, RoleModel.id != person.id)
@@ -343,6 +358,18 @@ def update_role_model(db: Engine, actor: Actor, role_model_id: int, data: Profil
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
         if changes:
             audit.record(session, actor, "update_role_model", "role_model", person.id, changes)
+
+
+def opened_profile(profile: ProfileInput) -> dict[str, object]:
+    """What a person was shown of a profile, to compare with the stored one when saving."""
+    return profile_snapshot(profile)
+
+
+def _shown(actor: Actor, session: Session, person: RoleModel) -> ProfileInput:
+    profile = _profile_of(session, person)
+    if not actor.can(Permission.VIEW_SENSITIVE):
+        profile = replace(profile, disability_details="")
+    return profile
 
 
 def _profile_of(session: Session, person: RoleModel) -> ProfileInput:

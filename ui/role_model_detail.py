@@ -45,6 +45,7 @@ def show_detail(db: Engine, actor: Actor, person_id: int) -> None:
     overall = consent.overall_status_of_views(views)
     if st.button(t("← Back to the list"), key="role_models__back"):
         st.session_state.pop(state.ROLE_MODELS_SELECTED, None)
+        st.session_state.pop(f"role_models__opened_{person_id}", None)
         st.rerun()
     header, badge = st.columns([4, 1])
     header.header(person.profile.full_name)
@@ -85,17 +86,21 @@ def _profile(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> Non
         programmes=catalogue.known_programmes(db),
         submit_label=t("Save the profile"),
     )
+    # The profile as it was when opened: a save based on an older copy is refused.
+    opened_key = f"role_models__opened_{person.id}"
+    opened = st.session_state.setdefault(opened_key, catalogue.opened_profile(person.profile))
     if edited is not None:
         for warning in catalogue.find_duplicates(db, edited, exclude_id=person.id):
             st.warning(warning.reason)
         try:
-            catalogue.update_role_model(db, actor, person.id, edited)
+            catalogue.update_role_model(db, actor, person.id, edited, opened)
         except InvalidFields as exc:
             for message in exc.fields.values():
                 st.error(message)
         except SpotlightError as exc:
             st.error(exc.message)
         else:
+            st.session_state.pop(opened_key, None)
             flash(t("Saved the profile of {name}.", name=edited.full_name))
             st.cache_data.clear()
             st.rerun()

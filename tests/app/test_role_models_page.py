@@ -211,3 +211,19 @@ def test_an_editor_has_no_data_rights_tab(app_db: Engine, person) -> None:  # ty
     person_id = catalogue.create_role_model(app_db, editor, profile())
     at = open_person(editor, person_id)
     assert "Data rights" not in [tab.label for tab in at.tabs]
+
+
+def test_saving_a_profile_someone_else_changed_meanwhile_is_refused(
+    admin: Actor, app_db: Engine
+) -> None:
+    from dataclasses import replace
+
+    pid = catalogue.create_role_model(app_db, admin, profile())
+    at = open_person(admin, pid)
+    other = catalogue.get_role_model(app_db, admin, pid).profile
+    catalogue.update_role_model(app_db, admin, pid, replace(other, bio="Their words."))
+    at.text_input(key="role_models__edit__email").input("new.address@example.org")
+    at.button(key="FormSubmitter:role_models__edit-Save the profile").click().run()
+    assert "Someone else saved this profile while you were editing it" in texts(at)
+    kept = catalogue.get_role_model(app_db, admin, pid).profile
+    assert (kept.bio, kept.email) == ("Their words.", "amina.diallo@example.org")

@@ -301,3 +301,15 @@ def test_a_draft_consent_counts_once_its_proof_is_attached(db: Engine, store: Lo
     )
     assert consent.may_use(db, pid, "video", "instagram", "organic", TODAY).allowed
     assert consent.consents_of(db, EDITOR, pid, TODAY, 30)[0].proof_filename == "signed.png"
+
+
+def test_a_second_editor_saving_an_old_copy_of_a_profile_is_refused(db: Engine) -> None:
+    from campaigns.errors import Conflict
+
+    person_id = catalogue.create_role_model(db, EDITOR, profile())
+    shown = catalogue.get_role_model(db, EDITOR, person_id).profile
+    opened = catalogue.opened_profile(shown)
+    catalogue.update_role_model(db, EDITOR, person_id, replace(shown, bio="First."), opened)
+    with pytest.raises(Conflict, match="Someone else saved this profile"):
+        catalogue.update_role_model(db, EDITOR, person_id, replace(shown, bio="Second."), opened)
+    assert catalogue.get_role_model(db, EDITOR, person_id).profile.bio == "First."
