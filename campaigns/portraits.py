@@ -210,11 +210,30 @@ class Framing:
     cover_at_s: float
 
 
-def set_framing(db: Engine, actor: Actor, portrait_id: int, framing: Framing) -> None:
-    """Save the focal point, reframing mode, trim and cover time."""
+def framing_of(portrait: Portrait) -> Framing:
+    """A portrait's framing as stored."""
+    return Framing(
+        portrait.focal_x, portrait.focal_y, portrait.reframe, portrait.trim_start_s,
+        portrait.trim_end_s, portrait.cover_at_s,
+    )  # fmt: skip
+
+
+def set_framing(
+    db: Engine, actor: Actor, portrait_id: int, framing: Framing, expected: Framing | None = None
+) -> None:
+    """Save the focal point, reframing mode, trim and cover time.
+
+    With `expected` (the framing as it was shown), a save over someone else's newer framing is
+    refused instead of overwriting it.
+    """
     require(actor, Permission.EDIT_CONTENT)
     with transaction(db) as session:
         portrait = _get(session, portrait_id)
+        if expected is not None and framing_of(portrait) != expected:
+            raise Conflict(
+                "Someone else saved the framing of this portrait while you were changing it. "
+                "Yours was not saved: reload the page to see theirs, then set yours again."
+            )
         end = framing.trim_end_s if framing.trim_end_s is not None else portrait.duration_s
         problems: dict[str, str] = {}
         if not (0 <= framing.focal_x <= 1 and 0 <= framing.focal_y <= 1):

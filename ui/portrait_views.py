@@ -150,6 +150,8 @@ def framing_view(db: Engine, actor: Actor, item: PortraitView) -> None:
         step=0.5,
         key=f"portraits__at_{item.id}",
     )
+    # Widgets not in the session yet: the form is drawn anew from what is stored now.
+    fresh_form = f"portraits__reframe_{item.id}" not in st.session_state
     with st.form(f"portraits__framing_{item.id}"):
         c1, c2 = st.columns(2)
         focal_x = c1.slider(t("Focal point, left → right"), 0.0, 1.0, item.focal_x, 0.01,
@@ -190,6 +192,14 @@ def framing_view(db: Engine, actor: Actor, item: PortraitView) -> None:
             t("Cover image at (seconds)"), 0.0, float(item.duration_s), float(item.cover_at_s),
             step=0.5, key=f"portraits__cover_{item.id}",
         )  # fmt: skip
+        # The framing as shown when the page opened: a save over a newer one is refused.
+        opened_key = f"portraits__opened_framing_{item.id}"
+        if opened_key not in st.session_state or fresh_form:
+            st.session_state[opened_key] = (
+                item.focal_x, item.focal_y, item.reframe, item.trim_start_s, item.trim_end_s,
+                item.cover_at_s,
+            )  # fmt: skip
+        opened = st.session_state[opened_key]
         if st.form_submit_button(t("Save the framing")):
             framing = Framing(
                 focal_x=focal_x,
@@ -200,10 +210,11 @@ def framing_view(db: Engine, actor: Actor, item: PortraitView) -> None:
                 cover_at_s=cover,
             )
             try:
-                portraits.set_framing(db, actor, item.id, framing)
+                portraits.set_framing(db, actor, item.id, framing, Framing(*opened))
             except SpotlightError as exc:
                 st.error(exc.message)
             else:
+                st.session_state.pop(opened_key, None)
                 flash(t("Framing saved."))
                 st.rerun()
 

@@ -79,6 +79,11 @@ def show_detail(db: Engine, actor: Actor, person_id: int) -> None:
 
 
 def _profile(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> None:
+    # The profile as shown when its form was drawn anew: a save over a newer copy is refused.
+    opened_key = f"role_models__opened_{person.id}"
+    if "role_models__edit__email" not in st.session_state or opened_key not in st.session_state:
+        st.session_state[opened_key] = catalogue.opened_profile(person.profile)
+    opened = st.session_state[opened_key]
     edited = profile_form(
         "role_models__edit",
         person.profile,
@@ -86,9 +91,6 @@ def _profile(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> Non
         programmes=catalogue.known_programmes(db),
         submit_label=t("Save the profile"),
     )
-    # The profile as it was when opened: a save based on an older copy is refused.
-    opened_key = f"role_models__opened_{person.id}"
-    opened = st.session_state.setdefault(opened_key, catalogue.opened_profile(person.profile))
     if edited is not None:
         for warning in catalogue.find_duplicates(db, edited, exclude_id=person.id):
             st.warning(warning.reason)

@@ -226,3 +226,20 @@ def test_stills_for_the_focal_point_are_turned_like_players_turn_the_video(tmp_p
     probe = probe_video(rotated)
     still = Image.open(io.BytesIO(frame_at(rotated, probe.container, 0.5)))
     assert still.size == (360, 640)
+
+
+def test_a_framing_saved_over_someone_elses_newer_one_is_refused(
+    db: Engine, store: LocalStore, person: int, clip: Path
+) -> None:
+    from campaigns.errors import Conflict
+
+    portrait_id = add(db, store, person, clip)
+    shown = portraits.get_portrait(db, EDITOR, portrait_id)
+    opened = Framing(shown.focal_x, shown.focal_y, shown.reframe, shown.trim_start_s,
+                     shown.trim_end_s, shown.cover_at_s)  # fmt: skip
+    portraits.set_framing(db, EDITOR, portrait_id, Framing(0.3, 0.4, "blur", 0.0, 3.5, 0.5), opened)
+    with pytest.raises(Conflict, match="Someone else saved the framing"):
+        portraits.set_framing(
+            db, EDITOR, portrait_id, Framing(0.7, 0.4, "crop", 0.0, 3.5, 0.5), opened
+        )
+    assert portraits.get_portrait(db, EDITOR, portrait_id).reframe == "blur"
