@@ -95,7 +95,7 @@ def test_home_shows_targets_without_inventing_figures(admin: Actor) -> None:
     at = open_app(admin)
     shown = texts(at)
     assert "**Women among tech instructors**" in shown
-    assert "Target: at least 40% · No data yet" in shown
+    assert "Target: at least 40% · No count yet" in shown
     assert not [m for m in at.metric if "%" in str(m.value)]
 
 

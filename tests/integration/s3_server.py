@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +18,10 @@ class MotoS3Server:
         host, port = self._server.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
         self._running = True
+        # moto keeps buckets in the process, not in the server: every new server starts empty.
+        reset = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(reset, timeout=10) as response:
+            response.read()
 
     def stop(self) -> None:
         """Stop serving and close the listening socket, so connections are refused."""
