@@ -12,6 +12,7 @@ from campaigns import audit
 from campaigns.auth import Actor, Permission, Role, normalise_email, require
 from campaigns.db import read_only, transaction, utcnow
 from campaigns.errors import Conflict, InvalidInput, NotFound, SignInFailed
+from campaigns.i18n import LANGUAGES, N_, msg
 from campaigns.models import User
 
 MIN_PASSWORD_LENGTH = 12
@@ -34,8 +35,11 @@ def check_password_strength(password: str) -> None:
     """Refuse passwords too short to be safe."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters; "
-            "a few words in a row make a good one."
+            msg(
+                "The password must have at least {count} characters; "
+                "a few words in a row make a good one.",
+                count=MIN_PASSWORD_LENGTH,
+            )
         )
 
 
@@ -67,7 +71,7 @@ def create_first_admin(db: Engine, email: str, display_name: str, password: str)
     check_password_strength(password)
     with transaction(db) as session:
         if session.scalar(select(func.count(User.id))):
-            raise Conflict("An administrator already exists. Sign in instead.")
+            raise Conflict(N_("An administrator already exists. Sign in instead."))
         user = User(
             email=address,
             display_name=display_name.strip() or address,
@@ -96,7 +100,7 @@ def create_user(
         check_password_strength(password)
     with transaction(db) as session:
         if session.scalar(select(User.id).where(User.email == address)) is not None:
-            raise Conflict(f"An account for {address} already exists.")
+            raise Conflict(msg("An account for {address} already exists.", address=address))
         user = User(
             email=address,
             display_name=display_name.strip() or address.split("@")[0],
@@ -131,7 +135,7 @@ def update_user(
     with transaction(db) as session:
         user = session.get(User, user_id)
         if user is None:
-            raise NotFound("This account does not exist any more.")
+            raise NotFound(N_("This account does not exist any more."))
         changes: dict[str, object] = {}
         if role is not None and role.value != user.role:
             changes["role"] = [user.role, role.value]
@@ -144,7 +148,9 @@ def update_user(
             select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active)
         )
         if not admins:
-            raise Conflict("Spotlight needs at least one active administrator; keep this one.")
+            raise Conflict(
+                N_("Spotlight needs at least one active administrator; keep this one.")
+            )
         if changes:
             audit.record(session, actor, "update_user", "user", user.id, changes)
         return _account(user)
@@ -158,14 +164,14 @@ def set_password(db: Engine, actor: Actor, user_id: int, password: str) -> None:
     with transaction(db) as session:
         user = session.get(User, user_id)
         if user is None:
-            raise NotFound("This account does not exist any more.")
+            raise NotFound(N_("This account does not exist any more."))
         user.password_hash = _hasher.hash(password)
         audit.record(session, actor, "set_password", "user", user.id, {"password": password})
 
 
 def sign_in(db: Engine, email: str, password: str) -> Actor:
     """Check an e-mail and password; the same message whatever was wrong."""
-    failure = SignInFailed("That e-mail and password do not match an active account.")
+    failure = SignInFailed(N_("That e-mail and password do not match an active account."))
     try:
         address = normalise_email(email)
     except InvalidInput:
@@ -193,8 +199,34 @@ def actor_for_sso(db: Engine, email: str) -> Actor:
         user = session.scalar(select(User).where(User.email == address))
         if user is None or not user.active:
             raise SignInFailed(
-                f"{address} has no active Spotlight account. "
-                "Ask an administrator to add you with the right role."
+                msg(
+                    "{address} has no active Spotlight account. "
+                    "Ask an administrator to add you with the right role.",
+                    address=address,
+                )
             )
         user.last_sign_in_at = utcnow()
         return Actor(user_id=user.id, email=user.email, role=Role(user.role))
+
+
+def preferred_language(db: Engine, user_id: int | None) -> str | None:
+    """The interface language a person chose, or None to follow their browser."""
+    if user_id is None:
+        return None
+    with read_only(db) as session:
+        return session.scalar(select(User.language).where(User.id == user_id))
+
+
+def set_language(db: Engine, actor: Actor, language: str) -> None:
+    """Remember the interface language a person chose for themselves."""
+    if language not in LANGUAGES:
+        raise InvalidInput(
+            msg("Spotlight speaks {languages} only.", languages=", ".join(LANGUAGES))
+        )
+    if actor.user_id is None:
+        return
+    with transaction(db) as session:
+        user = session.get(User, actor.user_id)
+        if user is None:
+            raise NotFound(N_("This account does not exist any more."))
+        user.language = language

@@ -4,6 +4,7 @@ ACTOR = "app__actor"  # dict(user_id, email, role) of the signed-in person
 LANGUAGE = "app__language"
 FLASH = "app__flash"  # a message to show after st.rerun()
 FLASH_WARNINGS = "app__flash_warnings"
+FLASH_ERROR = "app__flash_error"  # a sidebar action that failed (saving the language)
 
 HOME_DEMO_BUTTON = "home__load_demo"
 

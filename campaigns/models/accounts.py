@@ -25,6 +25,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The interface language the person chose ("en", "fr"); empty: follow the browser.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class AuditEvent(Base):

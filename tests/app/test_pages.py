@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from campaigns import accounts, audit, demo
 from campaigns.auth import SYSTEM, Actor, Role
+from campaigns.i18n import translate
 from tests.app.conftest import PASSWORD, open_app, texts
 from ui import state
 
@@ -161,3 +162,20 @@ def test_an_idle_session_is_signed_out_and_an_active_one_is_not() -> None:
     at.run()
     assert at.markdown[0].value == "signed out"
     assert at.session_state[state.SIGNED_OUT_IDLE] == 30
+
+
+def test_the_chosen_language_changes_the_page_and_is_kept_on_the_account(
+    admin: Actor, app_db: Engine
+) -> None:
+    at = open_app(admin)
+    assert at.sidebar.selectbox(key=state.LANGUAGE).value == "en"
+    at.sidebar.selectbox(key=state.LANGUAGE).set_value("fr").run()
+    assert not at.exception
+    assert accounts.preferred_language(app_db, admin.user_id) == "fr"
+    french_title = translate("fr", "Today")
+    assert french_title != "Today"
+    assert at.title[0].value == french_title
+    # A new session of the same person opens in French without choosing again.
+    again = open_app(admin)
+    assert again.sidebar.selectbox(key=state.LANGUAGE).value == "fr"
+    assert again.title[0].value == french_title

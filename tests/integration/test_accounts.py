@@ -114,3 +114,15 @@ def test_every_write_leaves_an_audit_line_without_secrets(db: Engine) -> None:
     assert PASSWORD not in repr(events)
     assert audit.list_events(db, SYSTEM, action="create_first_admin")[0].entity_type == "user"
     assert audit.list_events(db, SYSTEM, actor_email="nobody") == []
+
+
+def test_each_person_keeps_the_interface_language_they_chose(db: Engine) -> None:
+    admin = make_admin(db)
+    assert accounts.preferred_language(db, admin.user_id) is None  # follows the browser
+    accounts.set_language(db, admin, "fr")
+    assert accounts.preferred_language(db, admin.user_id) == "fr"
+    other = accounts.create_user(db, admin, "ed@school.example", Role.EDITOR, "Ed", PASSWORD)
+    assert accounts.preferred_language(db, other.id) is None
+    with pytest.raises(InvalidInput, match="en, fr"):
+        accounts.set_language(db, admin, "de")
+    assert accounts.preferred_language(db, admin.user_id) == "fr"
