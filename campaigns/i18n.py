@@ -1,4 +1,4 @@
-"""Languages: the gettext catalogues (read through Babel) and locale formatting of numbers and dates.
+"""Languages: gettext catalogues read through Babel, and locale formatting of numbers and dates.
 
 English is the source language: every message is written in English in the code and translated
 through `locales/<language>/LC_MESSAGES/spotlight.po`. The catalogues are read as `.po` files, so
@@ -29,7 +29,7 @@ DEFAULT_LANGUAGE = "en"
 FORMAT_LOCALES: dict[str, str] = {"en": "en_GB", "fr": "fr_FR"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:  # the gettext name for "mark now, translate where shown"
     """Mark a message for extraction; it is translated where it is shown."""
     return message
 
@@ -135,3 +135,54 @@ def day(value: date, language: str, style: str = "medium") -> str:
 def moment(value: datetime, language: str, style: str = "medium") -> str:
     """A date and time in the language's style (the value is shown in its own time zone)."""
     return format_datetime(value, format=style, tzinfo=value.tzinfo, locale=_locale(language))
+
+
+# Number and date conventions for charts (d3's locale format, which Vega-Lite reads from the
+# chart's `config.locale`), so that an axis in French reads "12 345,6" and "janv.".
+_VEGA_LOCALES: dict[str, dict[str, object]] = {
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]},
+        "time": {
+            "dateTime": "%a %e %b %X %Y",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+            "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+            "months": [
+                "January", "February", "March", "April", "May", "June",
+                "July", "August", "September", "October", "November", "December",
+            ],
+            "shortMonths": [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+            ],
+        },
+    },
+    "fr": {
+        "number": {
+            "decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"],
+            "percent": "\u202f%",
+        },
+        "time": {
+            "dateTime": "%A %e %B %Y à %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+            "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+            "months": [
+                "janvier", "février", "mars", "avril", "mai", "juin",
+                "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+            ],
+            "shortMonths": [
+                "janv.", "févr.", "mars", "avr.", "mai", "juin",
+                "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+            ],
+        },
+    },
+}  # fmt: skip
+
+
+def chart_locale(language: str) -> dict[str, object]:
+    """The number and date conventions a chart uses in that language (Vega-Lite `locale`)."""
+    return _VEGA_LOCALES.get(language, _VEGA_LOCALES[DEFAULT_LANGUAGE])
