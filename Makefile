@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean messages
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,20 @@ typecheck: $(VENV)/.dev
 
 test: lint typecheck
 	$(PY) -m pytest
+
+# Extract every message (t, N_, msg in Python; _ in report templates) and bring the French
+# catalogue up to date; then translate its empty entries (tests/unit/test_translations.py lists them).
+messages: $(VENV)/.runtime
+	mkdir -p locales
+	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k N_ -k msg --no-location --sort-output \
+		--project Spotlight -o locales/spotlight.pot .
+	@if [ -f locales/fr/LC_MESSAGES/spotlight.po ]; then \
+		$(VENV)/bin/pybabel update -i locales/spotlight.pot -d locales -D spotlight -l fr \
+			--no-fuzzy-matching --ignore-obsolete; \
+	else \
+		$(VENV)/bin/pybabel init -i locales/spotlight.pot -d locales -D spotlight -l fr; \
+	fi
+	$(PY) locales/merge_fragments.py
 
 bench: $(VENV)/.dev
 	@for script in bench/*.py; do echo "== $$script"; PYTHONPATH=. $(PY) $$script || exit 1; done

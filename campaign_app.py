@@ -25,7 +25,7 @@ try:
     resources.store()
 except SpotlightError as exc:
     st.title("Spotlight")
-    st.error(exc.message)
+    st.error(tr(exc.message))
     st.stop()
 
 expire_if_idle(settings.session_idle_minutes)

@@ -148,9 +148,7 @@ def update_user(
             select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active)
         )
         if not admins:
-            raise Conflict(
-                N_("Spotlight needs at least one active administrator; keep this one.")
-            )
+            raise Conflict(N_("Spotlight needs at least one active administrator; keep this one."))
         if changes:
             audit.record(session, actor, "update_user", "user", user.id, changes)
         return _account(user)

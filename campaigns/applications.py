@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
-from campaigns import audit
+from campaigns import audit, wording
 from campaigns.auth import Actor, Permission, require
 from campaigns.config import Settings
 from campaigns.db import read_only, transaction
@@ -28,6 +28,7 @@ from campaigns.engagement.numbers import UnreadableValue, parse_datetime
 from campaigns.engagement.reading import Sheet, is_filled, read_source
 from campaigns.engagement.tables import cell_text, header_key
 from campaigns.errors import ConfigurationError, InvalidInput
+from campaigns.i18n import N_, msg
 from campaigns.models import (
     Application,
     ApplicationImport,
@@ -117,7 +118,7 @@ def application_key(settings: Settings) -> bytes:
         secret = settings.applications_key.get_secret_value().encode()
         if len(secret) < 16:
             raise ConfigurationError(
-                "SPOTLIGHT_APPLICATIONS_KEY is too short: use at least 16 characters."
+                N_("SPOTLIGHT_APPLICATIONS_KEY is too short: use at least 16 characters.")
             )
         return secret
     path = Path(settings.applications_key_file)
@@ -130,8 +131,12 @@ def application_key(settings: Settings) -> bytes:
         return path.read_text(encoding="ascii").strip().encode()
     except OSError as exc:
         raise ConfigurationError(
-            f"Spotlight cannot read or make the applications key at {path} "
-            f"({exc.strerror or exc}); set SPOTLIGHT_APPLICATIONS_KEY instead."
+            msg(
+                "Spotlight cannot read or make the applications key at {path} "
+                "({problem}); set SPOTLIGHT_APPLICATIONS_KEY instead.",
+                path=path,
+                problem=exc.strerror or str(exc),
+            )
         ) from None
 
 
@@ -167,13 +172,19 @@ class ApplicationsReport:
     def summary(self) -> str:
         """One sentence for the page and the command line."""
         if self.already_imported_on is not None:
-            return (
-                f"{self.file_name} was already imported on {self.already_imported_on:%d %b %Y}; "
-                "nothing changed."
+            return msg(
+                "{file} was already imported on {day}; nothing changed.",
+                file=self.file_name,
+                day=wording.short_date(self.already_imported_on),
             )
-        return (
-            f"{self.file_name}: {self.imported} new applications, {self.updated} updated, "
-            f"{self.rejected} left out; {self.attributed} carry a campaign's tracking code."
+        return msg(
+            "{file}: {imported} new applications, {updated} updated, "
+            "{rejected} left out; {attributed} carry a campaign's tracking code.",
+            file=self.file_name,
+            imported=self.imported,
+            updated=self.updated,
+            rejected=self.rejected,
+            attributed=self.attributed,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -188,12 +199,12 @@ class ApplicationsReport:
 
 def _sheet(file_name: str, data: bytes) -> Sheet:
     if not data.strip():
-        raise InvalidInput("This file is empty.")
+        raise InvalidInput(N_("This file is empty."))
     source = read_source(file_name, data)
     for sheet in source.sheets:
         if not sheet.is_blank():
             return sheet
-    raise InvalidInput("This file has no table in it.")
+    raise InvalidInput(N_("This file has no table in it."))
 
 
 def read_headers(file_name: str, data: bytes) -> list[str]:
@@ -218,15 +229,25 @@ def _refuse_identifying(headers: Sequence[str]) -> None:
     for header in headers:
         if _IDENTIFYING.match(header_key(header)):
             raise InvalidInput(
-                f"This file has a column “{header}”: Spotlight does not keep applicants' names "
-                "or contact details. Remove that column and import the file again."
+                msg(
+                    "This file has a column “{header}”: Spotlight does not keep applicants' names "
+                    "or contact details. Remove that column and import the file again.",
+                    header=header,
+                )
             )
 
 
 def _choice(value: str, table: dict[str, str], what: str, row: int) -> str:
     found = table.get(header_key(value))
     if found is None:
-        raise UnreadableValue(f"Row {row}: “{value}” is not a {what} Spotlight knows.")
+        raise UnreadableValue(
+            msg(
+                "Row {row}: “{value}” is not a {what} Spotlight knows.",
+                row=row,
+                value=value,
+                what=what,
+            )
+        )
     return found
 
 
@@ -234,29 +255,43 @@ def _row(cells: dict[str, str], row: int, today: date) -> dict[str, Any]:
     """One application as stored (without its pseudonym), or UnreadableValue with the reason."""
     for column in REQUIRED:
         if column not in ("gender",) and not cells.get(column, "").strip():
-            raise UnreadableValue(f"Row {row}: “{column.replace('_', ' ')}” is empty.")
+            raise UnreadableValue(
+                msg("Row {row}: “{column}” is empty.", row=row, column=column.replace("_", " "))
+            )
     try:
         submitted = parse_datetime(cells["submitted_at"], "dmy")
     except UnreadableValue:
         submitted = None
     if submitted is None:
-        raise UnreadableValue(f"Row {row}: “{cells['submitted_at']}” is not a date.")
+        raise UnreadableValue(
+            msg("Row {row}: “{value}” is not a date.", row=row, value=cells["submitted_at"])
+        )
     if submitted.date() > today:
-        raise UnreadableValue(f"Row {row}: the application is dated in the future.")
+        raise UnreadableValue(msg("Row {row}: the application is dated in the future.", row=row))
     if submitted.year < 2000:
-        raise UnreadableValue(f"Row {row}: the date {submitted:%Y-%m-%d} is too far in the past.")
+        raise UnreadableValue(
+            msg(
+                "Row {row}: the date {day} is too far in the past.",
+                row=row,
+                day=submitted.strftime("%Y-%m-%d"),
+            )
+        )
     groups: list[str] = []
     for part in re.split(r"[;,|/]", cells.get("priority_groups", "")):
         if part.strip():
-            group = _choice(part, _PRIORITIES, "priority group", row)
+            group = _choice(part, _PRIORITIES, N_("priority group"), row)
             if group not in groups:
                 groups.append(group)
     return {
         "submitted_at": submitted.astimezone(UTC),
         "programme": " ".join(cells["programme"].split())[:120],
-        "programme_family": _choice(cells["programme_family"], _FAMILIES, "programme family", row),
-        "gender": _choice(cells.get("gender", ""), _GENDERS, "gender", row),
-        "disability": _choice(cells.get("disability", ""), _DISABILITIES, "disability answer", row),
+        "programme_family": _choice(
+            cells["programme_family"], _FAMILIES, N_("programme family"), row
+        ),
+        "gender": _choice(cells.get("gender", ""), _GENDERS, N_("gender"), row),
+        "disability": _choice(
+            cells.get("disability", ""), _DISABILITIES, N_("disability answer"), row
+        ),
         "priority_groups": groups,
         "country": cells.get("country", "").strip().upper()[:2],
         "source": cells.get("source", "").strip()[:120],
@@ -264,7 +299,7 @@ def _row(cells: dict[str, str], row: int, today: date) -> dict[str, Any]:
         "utm_medium": cells.get("utm_medium", "").strip()[:200],
         "utm_campaign": cells.get("utm_campaign", "").strip()[:200],
         "utm_content": cells.get("utm_content", "").strip()[:200],
-        "status": _choice(cells["status"], _STATUSES, "status", row),
+        "status": _choice(cells["status"], _STATUSES, N_("status"), row),
     }
 
 
@@ -307,17 +342,27 @@ def import_applications(
     missing = [c.replace("_", " ") for c in REQUIRED if c not in columns]
     if missing:
         raise InvalidInput(
-            "Say which column holds: " + ", ".join(missing) + " (map the columns and try again)."
+            msg(
+                "Say which column holds: {columns} (map the columns and try again).",
+                columns=", ".join(missing),
+            )
         )
     where = {}
     for column, header in columns.items():
         if column not in COLUMNS:
-            raise InvalidInput(f"“{column}” is not a column Spotlight keeps for applications.")
+            raise InvalidInput(
+                msg("“{column}” is not a column Spotlight keeps for applications.", column=column)
+            )
         if header not in headers:
-            raise InvalidInput(f"This file has no column “{header}”.")
+            raise InvalidInput(msg("This file has no column “{header}”.", header=header))
         where[column] = headers.index(header)
     if len(sheet.rows) - 1 > MAX_ROWS:
-        raise InvalidInput(f"This file has more than {MAX_ROWS:,} rows; split it and import each.")
+        raise InvalidInput(
+            msg(
+                "This file has more than {limit} rows; split it and import each.",
+                limit=wording.count(MAX_ROWS),
+            )
+        )
     rows: dict[str, dict[str, Any]] = {}
     first_seen: dict[str, int] = {}
     rejections: list[Rejection] = []
@@ -331,8 +376,11 @@ def import_applications(
         for value in values.values():
             if _EMAIL.search(value):
                 raise InvalidInput(
-                    f"Row {number} holds an e-mail address: Spotlight does not keep applicants' "
-                    "contact details. Remove them from the file and import it again."
+                    msg(
+                        "Row {row} holds an e-mail address: Spotlight does not keep applicants' "
+                        "contact details. Remove them from the file and import it again.",
+                        row=number,
+                    )
                 )
         try:
             parsed = _row(values, number, day)
@@ -342,12 +390,19 @@ def import_applications(
         ref = pseudonym(key, values["application_id"])
         if ref in rows:
             rejections.append(
-                Rejection(number, f"Row {number}: the same application as row {first_seen[ref]}.")
+                Rejection(
+                    number,
+                    msg(
+                        "Row {row}: the same application as row {first}.",
+                        row=number,
+                        first=first_seen[ref],
+                    ),
+                )
             )
             continue
         rows[ref], first_seen[ref] = parsed, number
     if not rows and not rejections:
-        raise InvalidInput("This file has a header but no applications under it.")
+        raise InvalidInput(N_("This file has a header but no applications under it."))
     with transaction(db) as session:
         record = ApplicationImport(
             file_name=file_name[:255], sha256=digest, imported_by=actor.email
@@ -413,7 +468,7 @@ def save_mapping(db: Engine, actor: Actor, name: str, columns: dict[str, str]) -
     require(actor, Permission.VIEW_SENSITIVE)
     name = " ".join(name.split())
     if not name or len(name) > 120:
-        raise InvalidInput("Give the mapping a name of at most 120 characters.")
+        raise InvalidInput(N_("Give the mapping a name of at most 120 characters."))
     with transaction(db) as session:
         saved = session.scalar(
             select(SavedMapping).where(
@@ -445,9 +500,11 @@ def record_instructors(db: Engine, actor: Actor, term: str, women: int, total: i
     require(actor, Permission.EDIT_CONTENT)
     term = term.strip()
     if not re.fullmatch(r"\d{4}-[a-z]+", term):
-        raise InvalidInput("Name the term as year-season, for example 2026-autumn.")
+        raise InvalidInput(N_("Name the term as year-season, for example 2026-autumn."))
     if total <= 0 or women < 0 or women > total:
-        raise InvalidInput("Give the number of instructors, and of women among them (not more).")
+        raise InvalidInput(
+            N_("Give the number of instructors, and of women among them (not more).")
+        )
     with transaction(db) as session:
         found = session.scalar(select(InstructorCount).where(InstructorCount.term == term))
         if found is None:

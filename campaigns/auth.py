@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from campaigns.errors import InvalidInput, PermissionDenied
+from campaigns.i18n import N_, msg
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -46,19 +47,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.VIEWER: "Viewer",
-    Role.EDITOR: "Editor",
-    Role.PRIVACY_OFFICER: "Privacy officer",
-    Role.ADMIN: "Administrator",
+    Role.VIEWER: N_("Viewer"),
+    Role.EDITOR: N_("Editor"),
+    Role.PRIVACY_OFFICER: N_("Privacy officer"),
+    Role.ADMIN: N_("Administrator"),
 }
 
 PERMISSION_SENTENCES: dict[Permission, str] = {
-    Permission.VIEW_DASHBOARDS: "see the dashboards",
-    Permission.EDIT_CONTENT: "change the catalogue, media or schedule",
-    Permission.VIEW_SENSITIVE: "see sensitive details and consent proofs",
-    Permission.HANDLE_DATA_REQUESTS: "handle data-protection requests",
-    Permission.MANAGE_USERS: "manage accounts",
-    Permission.VIEW_AUDIT: "read the audit trail",
+    Permission.VIEW_DASHBOARDS: N_("see the dashboards"),
+    Permission.EDIT_CONTENT: N_("change the catalogue, media or schedule"),
+    Permission.VIEW_SENSITIVE: N_("see sensitive details and consent proofs"),
+    Permission.HANDLE_DATA_REQUESTS: N_("handle data-protection requests"),
+    Permission.MANAGE_USERS: N_("manage accounts"),
+    Permission.VIEW_AUDIT: N_("read the audit trail"),
 }
 
 
@@ -83,8 +84,12 @@ def require(actor: Actor, permission: Permission) -> None:
     """Stop with a clear message when the actor's role lacks the permission."""
     if not actor.can(permission):
         raise PermissionDenied(
-            f"Your role ({ROLE_LABELS[actor.role]}) does not allow you to "
-            f"{PERMISSION_SENTENCES[permission]}. Ask an administrator if you need it."
+            msg(
+                "Your role ({role}) does not allow you to {action}. "
+                "Ask an administrator if you need it.",
+                role=ROLE_LABELS[actor.role],
+                action=PERMISSION_SENTENCES[permission],
+            )
         )
 
 
@@ -95,12 +100,14 @@ def parse_role(value: str) -> Role:
         return Role(cleaned)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"“{value}” is not a role. Choose one of: {choices}.") from None
+        raise InvalidInput(
+            msg("“{value}” is not a role. Choose one of: {choices}.", value=value, choices=choices)
+        ) from None
 
 
 def normalise_email(value: str) -> str:
     """Lower-case and trim an e-mail address, or say why it is not one."""
     email = value.strip().lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
-        raise InvalidInput(f"“{value.strip()}” is not an e-mail address.")
+        raise InvalidInput(msg("“{address}” is not an e-mail address.", address=value.strip()))
     return email

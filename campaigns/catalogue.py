@@ -17,6 +17,7 @@ from campaigns.auth import Actor, Permission, normalise_email, require
 from campaigns.consent import ConsentStatus, status_from_rank, status_rank_by_person
 from campaigns.db import read_only, transaction, utcnow
 from campaigns.errors import Conflict, InvalidFields, InvalidInput, NotFound
+from campaigns.i18n import N_, msg
 from campaigns.media.images import prepare_photo
 from campaigns.models import (
     Appearance,
@@ -29,11 +30,11 @@ from campaigns.storage import MediaStore
 
 KINDS = ("student", "alumni", "apprentice", "instructor", "mentor")
 KIND_LABELS = {
-    "student": "Student",
-    "alumni": "Alumni",
-    "apprentice": "Apprentice",
-    "instructor": "Instructor",
-    "mentor": "Mentor",
+    "student": N_("Student"),
+    "alumni": N_("Alumni"),
+    "apprentice": N_("Apprentice"),
+    "instructor": N_("Instructor"),
+    "mentor": N_("Mentor"),
 }
 CATEGORIES = (
     "woman_in_tech",
@@ -45,22 +46,22 @@ CATEGORIES = (
     "refugee",
 )
 CATEGORY_LABELS = {
-    "woman_in_tech": "Woman in tech",
-    "disability": "Person with a disability",
-    "career_changer": "Career changer (age)",
-    "low_qualification": "No or low qualification",
-    "former_jobseeker": "Former jobseeker",
-    "disadvantaged_area": "Resident of a disadvantaged area",
-    "refugee": "Refugee",
+    "woman_in_tech": N_("Woman in tech"),
+    "disability": N_("Person with a disability"),
+    "career_changer": N_("Career changer (age)"),
+    "low_qualification": N_("No or low qualification"),
+    "former_jobseeker": N_("Former jobseeker"),
+    "disadvantaged_area": N_("Resident of a disadvantaged area"),
+    "refugee": N_("Refugee"),
 }
 BARRIERS = ("disability", "age", "education", "gender_stereotypes", "career_change", "other")
 BARRIER_LABELS = {
-    "disability": "Disability",
-    "age": "Age",
-    "education": "Education level",
-    "gender_stereotypes": "Gender stereotypes",
-    "career_change": "Career change",
-    "other": "Other",
+    "disability": N_("Disability"),
+    "age": N_("Age"),
+    "education": N_("Education level"),
+    "gender_stereotypes": N_("Gender stereotypes"),
+    "career_change": N_("Career change"),
+    "other": N_("Other"),
 }
 LABEL_KINDS = ("category", "programme", "barrier", "tag", "language")
 
@@ -143,45 +144,50 @@ def validate_profile(data: ProfileInput) -> dict[str, str]:
     """Field-by-field problems with a profile (empty when it can be saved)."""
     problems: dict[str, str] = {}
     if len(data.full_name) < 2:
-        problems["full_name"] = "Give the person's name."
+        problems["full_name"] = N_("Give the person's name.")
     elif len(data.full_name) > 200:
-        problems["full_name"] = "The name is longer than 200 characters."
+        problems["full_name"] = N_("The name is longer than 200 characters.")
     if data.kind not in KINDS:
-        problems["kind"] = f"Choose the role: {', '.join(KINDS)}."
+        problems["kind"] = msg("Choose the role: {roles}.", roles=", ".join(KINDS))
     if data.email:
         try:
             normalise_email(data.email)
         except InvalidInput as exc:
             problems["email"] = exc.message
     if data.phone and not PHONE_PATTERN.match(data.phone):
-        problems["phone"] = (
+        problems["phone"] = N_(
             "The phone number may hold digits, spaces, +, dots, dashes and brackets."
         )
     if not re.fullmatch(r"[A-Z]{2}", data.country):
-        problems["country"] = "Use the two-letter country code (FR, GB, US…)."
+        problems["country"] = N_("Use the two-letter country code (FR, GB, US…).")
     try:
         ZoneInfo(data.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems["time_zone"] = f"“{data.time_zone}” is not a time zone (e.g. Europe/Paris)."
+        problems["time_zone"] = msg(
+            "“{zone}” is not a time zone (e.g. Europe/Paris).", zone=data.time_zone
+        )
     if unknown := [c for c in data.categories if c not in CATEGORIES]:
-        problems["categories"] = f"Unknown categories: {', '.join(unknown)}."
+        problems["categories"] = msg("Unknown categories: {values}.", values=", ".join(unknown))
     if unknown := [b for b in data.barriers if b not in BARRIERS]:
-        problems["barriers"] = f"Unknown barriers: {', '.join(unknown)}."
+        problems["barriers"] = msg("Unknown barriers: {values}.", values=", ".join(unknown))
     if data.kind == "apprentice" and not data.employer:
-        problems["employer"] = "Give the employer of the apprentice."
+        problems["employer"] = N_("Give the employer of the apprentice.")
     for name, limit in FIELD_LIMITS.items():
         if len(getattr(data, name)) > limit:
-            problems.setdefault(name, f"This is longer than {limit} characters.")
+            problems.setdefault(name, msg("This is longer than {limit} characters.", limit=limit))
     for name in LIST_FIELDS:
         if any(len(value) > LABEL_MAX_LENGTH for value in getattr(data, name)):
-            problems.setdefault(name, f"Each value must be at most {LABEL_MAX_LENGTH} characters.")
+            problems.setdefault(
+                name,
+                msg("Each value must be at most {limit} characters.", limit=LABEL_MAX_LENGTH),
+            )
     if data.disability_details and not data.disability_explicit_consent:
-        problems["disability_details"] = (
+        problems["disability_details"] = N_(
             "Disability details are health data: keep them only if the person gave explicit "
             "consent, and tick that box."
         )
     if data.disability_details and "disability" not in data.categories:
-        problems["categories"] = (
+        problems["categories"] = N_(
             "Disability details are only kept for people featured as disability role models."
         )
     return problems
@@ -210,7 +216,13 @@ def find_duplicates(
             for person_id, name in session.execute(query):
                 warnings.append(
                     DuplicateWarning(
-                        person_id, name, f"{name} already has the e-mail {data.email}."
+                        person_id,
+                        name,
+                        msg(
+                            "{name} already has the e-mail {address}.",
+                            name=name,
+                            address=data.email,
+                        ),
                     )
                 )
         if data.programmes:
@@ -231,7 +243,13 @@ def find_duplicates(
                     known.add(person_id)
                     warnings.append(
                         DuplicateWarning(
-                            person_id, name, f"{name} is already in the programme {programme}."
+                            person_id,
+                            name,
+                            msg(
+                                "{name} is already in the programme {programme}.",
+                                name=name,
+                                programme=programme,
+                            ),
                         )
                     )
     return warnings
@@ -299,7 +317,12 @@ def create_role_model(db: Engine, actor: Actor, data: ProfileInput) -> int:
     data = _checked(data)
     with transaction(db) as session:
         if data.email and session.scalar(select(RoleModel.id).where(RoleModel.email == data.email)):
-            raise Conflict(f"Someone in the catalogue already has the e-mail {data.email}.")
+            raise Conflict(
+                msg(
+                    "Someone in the catalogue already has the e-mail {address}.",
+                    address=data.email,
+                )
+            )
         person = RoleModel()
         apply_profile(person, data)
         session.add(person)
@@ -328,11 +351,13 @@ def update_role_model(
     with transaction(db) as session:
         person = session.get(RoleModel, role_model_id, with_for_update=True)
         if person is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         if expected is not None and opened_profile(_shown(actor, session, person)) != expected:
             raise Conflict(
-                "Someone else saved this profile while you were editing it. Your changes were "
-                "not saved: reload the profile to see theirs, then make yours again."
+                N_(
+                    "Someone else saved this profile while you were editing it. Your changes were "
+                    "not saved: reload the profile to see theirs, then make yours again."
+                )
             )
         if data.email:
             other = session.scalar(
@@ -340,7 +365,10 @@ def update_role_model(
             )
             if other:
                 raise Conflict(
-                    f"Someone else in the catalogue already has the e-mail {data.email}."
+                    msg(
+                        "Someone else in the catalogue already has the e-mail {address}.",
+                        address=data.email,
+                    )
                 )
         stored = _profile_of(session, person)
         if not actor.can(Permission.VIEW_SENSITIVE):
@@ -410,7 +438,7 @@ def set_archived(db: Engine, actor: Actor, role_model_id: int, archived: bool) -
     with transaction(db) as session:
         person = session.get(RoleModel, role_model_id)
         if person is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         person.archived_at = utcnow() if archived else None
         audit.record(
             session,
@@ -453,7 +481,7 @@ def get_role_model(db: Engine, actor: Actor, role_model_id: int) -> RoleModelDet
     with read_only(db) as session:
         person = session.get(RoleModel, role_model_id)
         if person is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         profile = _profile_of(session, person)
         sensitive = actor.can(Permission.VIEW_SENSITIVE)
         if not sensitive:
@@ -500,13 +528,13 @@ def set_photo(
     require(actor, Permission.EDIT_CONTENT)
     if not alt_text.strip():
         raise InvalidFields(
-            {"alt_text": "Describe the photo for people who cannot see it (alt text)."}
+            {"alt_text": N_("Describe the photo for people who cannot see it (alt text).")}
         )
     prepared = prepare_photo(data, filename)
     with transaction(db) as session:
         person = session.get(RoleModel, role_model_id)
         if person is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         asset = MediaAsset(
             role_model_id=person.id,
             kind="photo",
@@ -553,12 +581,12 @@ def add_quote(
     """Keep a quote; it may be published only once approved (date and how)."""
     require(actor, Permission.EDIT_CONTENT)
     if not text.strip():
-        raise InvalidFields({"quote": "Type the quote."})
+        raise InvalidFields({"quote": N_("Type the quote.")})
     if approved_on is not None and not approved_how.strip():
-        raise InvalidFields({"approved_how": "Say how the person approved the quote."})
+        raise InvalidFields({"approved_how": N_("Say how the person approved the quote.")})
     with transaction(db) as session:
         if session.get(RoleModel, role_model_id) is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         quote = Quote(
             role_model_id=role_model_id,
             text=text.strip(),

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from campaigns import audit
+from campaigns import audit, wording
 from campaigns.auth import Actor, Permission, require
 from campaigns.catalogue import (
     BARRIER_LABELS,
@@ -41,7 +41,8 @@ from campaigns.catalogue import (
     validate_profile,
 )
 from campaigns.db import read_only, transaction
-from campaigns.errors import Conflict, InvalidInput
+from campaigns.errors import Conflict, InvalidInput, joined_sentences
+from campaigns.i18n import N_, msg
 from campaigns.models import RoleModel, RoleModelLabel
 from campaigns.spreadsheet_safety import FORMULA_START, safe_cell
 
@@ -85,12 +86,12 @@ Action = Literal["create", "update", "unchanged", "error"]
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SIGNATURES = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "an Excel workbook or another zipped file"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel or Word file"),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"%PDF", N_("a PDF document")),
+    (b"PK\x03\x04", N_("an Excel workbook or another zipped file")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Excel or Word file")),
 )
 
 
@@ -165,38 +166,50 @@ class ImportPreview:
 
     def sentence(self) -> str:
         """A one-paragraph summary for the person who imported the file."""
+        text: str
         if not self.rows:
-            text = "The file has no rows to import."
+            text = N_("The file has no rows to import.")
         elif self.applied:
-            text = (
-                f"{_plural(len(self.rows), 'row')} read: {self.created} created, "
-                f"{self.updated} updated, {self.unchanged} unchanged, "
-                f"{_plural(self.errors, 'row')} with errors skipped."
+            text = msg(
+                "{rows} read: {created} created, {updated} updated, {unchanged} unchanged, "
+                "{errors} with errors skipped.",
+                rows=_rows(len(self.rows)),
+                created=self.created,
+                updated=self.updated,
+                unchanged=self.unchanged,
+                errors=_rows(self.errors),
             )
         else:
-            text = (
-                f"{_plural(len(self.rows), 'row')} read: {self.created} to create, "
-                f"{self.updated} to update, {self.unchanged} unchanged, "
-                f"{_plural(self.errors, 'row')} with errors that will be skipped. "
-                "Nothing has been saved yet."
+            text = msg(
+                "{rows} read: {created} to create, {updated} to update, {unchanged} unchanged, "
+                "{errors} with errors that will be skipped. Nothing has been saved yet.",
+                rows=_rows(len(self.rows)),
+                created=self.created,
+                updated=self.updated,
+                unchanged=self.unchanged,
+                errors=_rows(self.errors),
             )
-        return " ".join((text, *self.warnings))
+        return joined_sentences((text, *self.warnings))
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def _rows(count: int) -> str:
+    if count == 1:
+        return msg("{count} row", count=wording.count(count))
+    return msg("{count} rows", count=wording.count(count))
 
 
 def _ignored_column_sentence(name: str) -> str:
     if _header_key(name) in SPECIAL_CATEGORY_COLUMNS:
-        return (
-            f"The column “{name}” was ignored: disability details are health data and are "
+        return msg(
+            "The column “{name}” was ignored: disability details are health data and are "
             "never imported; a privacy officer records them in the person's profile, with "
-            "their explicit consent."
+            "their explicit consent.",
+            name=name,
         )
-    return (
-        f"The column “{name}” was ignored: Spotlight does not import it "
-        "(download the template to see the expected columns)."
+    return msg(
+        "The column “{name}” was ignored: Spotlight does not import it "
+        "(download the template to see the expected columns).",
+        name=name,
     )
 
 
@@ -246,9 +259,11 @@ def _decode(data: bytes) -> str:
         encoding, body = "utf-16", data
     else:
         if what := _looks_like(data):
-            raise InvalidInput(f"This file is not a CSV table (it looks like {what}).")
+            raise InvalidInput(
+                msg("This file is not a CSV table (it looks like {what}).", what=what)
+            )
         if b"\x00" in data:
-            raise InvalidInput("This file is not a CSV table (it looks like binary data).")
+            raise InvalidInput(N_("This file is not a CSV table (it looks like binary data)."))
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -258,16 +273,20 @@ def _decode(data: bytes) -> str:
         best = from_bytes(data, cp_isolation=["utf_8", "utf_16", "cp1252"]).best()
         if best is None:
             raise InvalidInput(
-                "Spotlight cannot tell how the text of this CSV file is encoded; "
-                "save it again as “CSV UTF-8” and import that."
+                N_(
+                    "Spotlight cannot tell how the text of this CSV file is encoded; "
+                    "save it again as “CSV UTF-8” and import that."
+                )
             )
         return str(best)
     try:
         return body.decode(encoding)
     except UnicodeDecodeError:
         raise InvalidInput(
-            "This CSV file is damaged (its text encoding is inconsistent); "
-            "save it again as “CSV UTF-8” and import that."
+            N_(
+                "This CSV file is damaged (its text encoding is inconsistent); "
+                "save it again as “CSV UTF-8” and import that."
+            )
         ) from None
 
 
@@ -291,7 +310,7 @@ def _delimiter(lines: Sequence[str]) -> str:
 def _csv_grid(data: bytes) -> Iterator[list[str]]:
     text = _decode(data).removeprefix("\ufeff")
     if not text.strip():
-        raise InvalidInput("The file is empty.")
+        raise InvalidInput(N_("The file is empty."))
     lines = text.splitlines()
     if match := re.fullmatch(r"sep=(.)", lines[0].strip()):
         delimiter = match.group(1)
@@ -304,9 +323,17 @@ def _csv_grid(data: bytes) -> Iterator[list[str]]:
             yield [_cell_text(cell) for cell in record]
     except csv.Error as exc:
         limit = csv.field_size_limit()
-        reason = f"a cell is longer than {limit:,} characters" if "field limit" in str(exc) else exc
+        reason = (
+            msg("a cell is longer than {limit} characters", limit=wording.count(limit))
+            if "field limit" in str(exc)
+            else str(exc)
+        )
         raise InvalidInput(
-            f"The CSV file cannot be read near line {reader.line_num} ({reason})."
+            msg(
+                "The CSV file cannot be read near line {line} ({problem}).",
+                line=reader.line_num,
+                problem=reason,
+            )
         ) from None
 
 
@@ -317,25 +344,36 @@ def _workbook_grid(data: bytes) -> Iterator[list[str]]:
                 unpacked = sum(info.file_size for info in archive.infolist())
         except (zipfile.BadZipFile, ValueError):
             raise InvalidInput(
-                "This Excel file is damaged; open it in Excel, save it again and import that."
+                N_("This Excel file is damaged; open it in Excel, save it again and import that.")
             ) from None
         if unpacked > MAX_UNPACKED_BYTES:
-            raise InvalidInput("This workbook is too large to import; split it into several files.")
+            raise InvalidInput(
+                N_("This workbook is too large to import; split it into several files.")
+            )
     try:
         workbook = CalamineWorkbook.from_object(io.BytesIO(data))
         if not workbook.sheet_names:
-            raise InvalidInput("The workbook has no sheet.")
+            raise InvalidInput(N_("The workbook has no sheet."))
         rows = workbook.get_sheet_by_index(0).iter_rows()
     except PasswordError:
         raise InvalidInput(
-            "The workbook is protected by a password; save a copy without it and import that."
+            N_("The workbook is protected by a password; save a copy without it and import that.")
         ) from None
     except CalamineError:
         what = _looks_like(data)
-        hint = f" (it looks like {what})" if what and not what.startswith("an Excel") else ""
+        if what and not what.startswith("an Excel"):
+            raise InvalidInput(
+                msg(
+                    "This file is not an Excel workbook Spotlight can read (it looks like "
+                    "{what}); it may be damaged or saved in another format.",
+                    what=what,
+                )
+            ) from None
         raise InvalidInput(
-            f"This file is not an Excel workbook Spotlight can read{hint}; it may be damaged "
-            "or saved in another format."
+            N_(
+                "This file is not an Excel workbook Spotlight can read; it may be damaged "
+                "or saved in another format."
+            )
         ) from None
     for row in rows:
         yield [_cell_text(cell) for cell in row]
@@ -343,7 +381,10 @@ def _workbook_grid(data: bytes) -> Iterator[list[str]]:
 
 def _missing_column(name: str) -> InvalidInput:
     return InvalidInput(
-        f"The file has no column '{name}'; download the template to see the expected columns."
+        msg(
+            "The file has no column '{name}'; download the template to see the expected columns.",
+            name=name,
+        )
     )
 
 
@@ -362,7 +403,7 @@ def _table(grid: Iterable[list[str]]) -> _Table:
             break
     if header is None:
         if not first_seen:
-            raise InvalidInput("The file is empty.")
+            raise InvalidInput(N_("The file is empty."))
         raise _missing_column("full_name")
     positions: dict[int, str] = {}
     ignored: list[str] = []
@@ -373,7 +414,7 @@ def _table(grid: Iterable[list[str]]) -> _Table:
         if key not in FIELD_OF:
             ignored.append(cell.strip())
         elif key in positions.values():
-            raise InvalidInput(f"The column '{key}' appears twice; keep only one.")
+            raise InvalidInput(msg("The column '{name}' appears twice; keep only one.", name=key))
         else:
             positions[position] = key
     for required in REQUIRED_COLUMNS:
@@ -386,7 +427,10 @@ def _table(grid: Iterable[list[str]]) -> _Table:
             continue
         if len(records) == MAX_ROWS:
             raise InvalidInput(
-                f"The file has more than {MAX_ROWS:,} rows; split it into several files."
+                msg(
+                    "The file has more than {limit} rows; split it into several files.",
+                    limit=wording.count(MAX_ROWS),
+                )
             )
         records.append((index + 1, values))
     return _Table(ignored=tuple(ignored), rows=tuple(records))
@@ -395,9 +439,9 @@ def _table(grid: Iterable[list[str]]) -> _Table:
 def _read(data: bytes, filename: str) -> _Table:
     suffix = PurePath(filename).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xls"):
-        raise InvalidInput("Spotlight reads .csv and .xlsx files.")
+        raise InvalidInput(N_("Spotlight reads .csv and .xlsx files."))
     if not data:
-        raise InvalidInput("The file is empty.")
+        raise InvalidInput(N_("The file is empty."))
     return _table(_csv_grid(data) if suffix == ".csv" else _workbook_grid(data))
 
 
@@ -485,11 +529,24 @@ def _problems(data: ProfileInput, raw_kind: str) -> list[str]:
         replace(data, disability_details="", disability_explicit_consent=False)
     )
     if "kind" in found and raw_kind.strip():
-        found["kind"] = f"“{raw_kind.strip()}” is not a role; use one of: {', '.join(KINDS)}."
+        found["kind"] = msg(
+            "“{value}” is not a role; use one of: {roles}.",
+            value=raw_kind.strip(),
+            roles=", ".join(KINDS),
+        )
     for name in ("categories", "barriers"):
         if name in found and any("," in value for value in getattr(data, name)):
-            found[name] += f" Separate several values with “{LIST_SEPARATOR}”."
-    return [f"{name}: {sentence}" for name, sentence in found.items()]
+            found[name] = msg(
+                "{problem} Separate several values with “{separator}”.",
+                problem=found[name],
+                separator=LIST_SEPARATOR,
+            )
+    return [_on_column(name, sentence) for name, sentence in found.items()]
+
+
+def _on_column(column: str, problem: str) -> str:
+    """A row's problem, after the template column it is about: "email: …"."""
+    return msg("{column}: {problem}", column=column, problem=problem)
 
 
 # --- Reading the catalogue ------------------------------------------------------------------
@@ -595,8 +652,11 @@ class _Planner:
             self.nameless_rows.append((line, data))
         elif data.email and (namesake := self.namesake(data)):
             warnings.append(
-                f"{namesake.profile.full_name} is already in the catalogue with the same "
-                "programme and another e-mail; check this is not the same person."
+                msg(
+                    "{name} is already in the catalogue with the same "
+                    "programme and another e-mail; check this is not the same person.",
+                    name=namesake.profile.full_name,
+                )
             )
         report = RowReport(
             line=line,
@@ -615,8 +675,15 @@ class _Planner:
         if first == line:
             return []
         return [
-            f"email: The e-mail {data.email} is already on line {first} of this file; "
-            "each person may appear only once."
+            _on_column(
+                "email",
+                msg(
+                    "The e-mail {address} is already on line {line} of this file; "
+                    "each person may appear only once.",
+                    address=data.email,
+                    line=first,
+                ),
+            )
         ]
 
     def twin(self, data: ProfileInput) -> _Stored | None:
@@ -629,14 +696,26 @@ class _Planner:
     def nameless_problems(self, data: ProfileInput) -> list[str]:
         if namesake := self.namesake(data):
             return [
-                f"email: This looks like {namesake.profile.full_name} who is already in the "
-                "catalogue; add their e-mail to update them."
+                _on_column(
+                    "email",
+                    msg(
+                        "This looks like {name} who is already in the "
+                        "catalogue; add their e-mail to update them.",
+                        name=namesake.profile.full_name,
+                    ),
+                )
             ]
         earlier = next((n for n, p in self.nameless_rows if _same_people(p, data)), None)
         if earlier is not None:
             return [
-                f"email: This looks like the person on line {earlier} of this file; "
-                "add e-mails to tell them apart."
+                _on_column(
+                    "email",
+                    msg(
+                        "This looks like the person on line {line} of this file; "
+                        "add e-mails to tell them apart.",
+                        line=earlier,
+                    ),
+                )
             ]
         return []
 
@@ -648,21 +727,30 @@ def _update_problems(data: ProfileInput, match: _Stored) -> list[str]:
     # Uniform for everyone with the category, so the answer never hints at stored health data.
     if "disability" in match.profile.categories and "disability" not in data.categories:
         return [
-            "categories: An import cannot take “disability” away from someone; "
-            "change it in the person's profile."
+            _on_column(
+                "categories",
+                N_(
+                    "An import cannot take “disability” away from someone; "
+                    "change it in the person's profile."
+                ),
+            )
         ]
     return []
 
 
 def _update_warnings(data: ProfileInput, match: _Stored) -> list[str]:
-    warnings = []
+    warnings: list[str] = []
     if data.full_name != match.profile.full_name:
         warnings.append(
-            f"The name changes from {match.profile.full_name} to {data.full_name} "
-            f"(matched by the e-mail {data.email})."
+            msg(
+                "The name changes from {before} to {after} (matched by the e-mail {address}).",
+                before=match.profile.full_name,
+                after=data.full_name,
+                address=data.email,
+            )
         )
     if match.person.archived_at is not None:
-        warnings.append("This person is archived; the import does not restore them.")
+        warnings.append(N_("This person is archived; the import does not restore them."))
     return warnings
 
 
@@ -742,8 +830,10 @@ def apply_import(db: Engine, actor: Actor, data: bytes, filename: str) -> Import
                 )
     except IntegrityError:
         raise Conflict(
-            "The catalogue changed while the file was being imported, so nothing was saved; "
-            "import the file again."
+            N_(
+                "The catalogue changed while the file was being imported, so nothing was saved; "
+                "import the file again."
+            )
         ) from None
     return result
 
@@ -829,7 +919,7 @@ def export_role_models(
     """Every person with the template's columns, ready to edit and import again."""
     require(actor, Permission.EDIT_CONTENT)
     if fmt not in ("csv", "xlsx"):
-        raise InvalidInput("Choose the export format: csv or xlsx.")
+        raise InvalidInput(N_("Choose the export format: csv or xlsx."))
     # A write transaction only for the audit line: bulk exports of contact data are traced.
     with transaction(db) as session:
         rows = [

@@ -350,6 +350,41 @@ def _retention_run(args: argparse.Namespace, settings: Settings) -> dict[str, An
     return cli_retention_run(args, settings)
 
 
+def _report(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from campaigns import reports
+
+    request = reports.ReportRequest(
+        kind=args.command, subject=args.code if args.command == "campaign" else args.year,
+        language=args.language, format=reports.format_of(args.out),
+    )  # fmt: skip
+    reports.check_request(request)  # a bad year or language is refused before any work
+    report = reports.make_report(
+        _engine(settings), open_store(settings), SYSTEM, request, reports.report_settings(settings)
+    )
+    path = Path(args.out)
+    try:
+        path.write_bytes(report.data)
+    except OSError as exc:
+        raise InvalidInput(f"Spotlight cannot write {path} ({exc.strerror or exc}).") from None
+    pages = f"{report.pages} pages, " if report.pages else ""
+    what = (
+        f"the campaign report of “{report.figures.name}”"
+        if isinstance(report.figures, reports.CampaignFigures)
+        else f"the mission report {report.figures.year}"
+    )
+    return {
+        "message": f"Wrote {what} to {path} ({pages}{report.seconds:.1f} s).",
+        "file": str(path),
+        "kind": request.kind,
+        "subject": request.subject,
+        "language": request.language,
+        "format": request.format,
+        "pages": report.pages,
+        "seconds": round(report.seconds, 2),
+        "data_timestamp": report.figures.data_timestamp,
+    }
+
+
 def _names(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
@@ -521,6 +556,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace the data of a non-empty installation"
     )
     backup_restore.set_defaults(handler=_backup_restore)
+
+    report = groups.add_parser("report", help="campaign and mission reports").add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    report_campaign = report.add_parser("campaign", help="a campaign's report (.pdf or .html)")
+    report_campaign.add_argument("code", metavar="CODE", help="the campaign's tracking code")
+    report_mission = report.add_parser("mission", help="the yearly mission report (.pdf or .html)")
+    report_mission.add_argument("--year", required=True, metavar="YYYY")
+    for command in (report_campaign, report_mission):
+        command.add_argument("--out", required=True, metavar="FILE", help="report.pdf or .html")
+        command.add_argument("--language", default="en", help="en (default) or fr")
+        command.set_defaults(handler=_report)
 
     worker = groups.add_parser("worker", help="render queued versions in the background")
     worker.add_argument("--workers", type=int, help="renders at the same time")

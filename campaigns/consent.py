@@ -14,10 +14,11 @@ from urllib.parse import quote
 from sqlalchemy import Engine, Subquery, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from campaigns import audit
+from campaigns import audit, wording
 from campaigns.auth import Actor, Permission, require
 from campaigns.db import read_only, transaction, utcnow
-from campaigns.errors import InvalidInput, NotFound
+from campaigns.errors import InvalidFields, InvalidInput, NotFound
+from campaigns.i18n import N_, Msg, msg
 from campaigns.models import (
     Appearance,
     ConsentRecord,
@@ -55,18 +56,22 @@ CHANNEL_LABELS = {
     "youtube": "YouTube",
     "facebook": "Facebook",
     "x": "X",
-    "website": "website",
-    "print": "print",
-    "events": "events",
+    "website": N_("website"),
+    "print": N_("print"),
+    "events": N_("events"),
 }
-USE_LABELS = {"organic": "organic posts", "paid": "paid ads", "internal": "internal use"}
+USE_LABELS = {
+    "organic": N_("organic posts"),
+    "paid": N_("paid ads"),
+    "internal": N_("internal use"),
+}
 MEDIA_LABELS = {
-    "photo": "photo",
-    "video": "video",
-    "voice": "voice",
-    "name": "name",
-    "story": "story",
-    "disability_mention": "disability mention",
+    "photo": N_("photo"),
+    "video": N_("video"),
+    "voice": N_("voice"),
+    "name": N_("name"),
+    "story": N_("story"),
+    "disability_mention": N_("disability mention"),
 }
 PROOF_TYPES = {
     "application/pdf": b"%PDF-",
@@ -87,11 +92,11 @@ class ConsentStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    ConsentStatus.VALID: "Valid",
-    ConsentStatus.EXPIRING_SOON: "Expiring soon",
-    ConsentStatus.EXPIRED: "Expired",
-    ConsentStatus.WITHDRAWN: "Withdrawn",
-    ConsentStatus.NONE: "No consent",
+    ConsentStatus.VALID: N_("Valid"),
+    ConsentStatus.EXPIRING_SOON: N_("Expiring soon"),
+    ConsentStatus.EXPIRED: N_("Expired"),
+    ConsentStatus.WITHDRAWN: N_("Withdrawn"),
+    ConsentStatus.NONE: N_("No consent"),
 }
 
 
@@ -139,34 +144,52 @@ class Decision:
 
 def decide(terms: Iterable[ConsentTerms], media: str, channel: str, use: str, on: date) -> Decision:
     """May this person's <media> be used on <channel> for <use> on <date>? Says why not."""
-    what = (
-        f"{MEDIA_LABELS.get(media, media)} on {CHANNEL_LABELS.get(channel, channel)} "
-        f"for {USE_LABELS.get(use, use)}"
+    what = msg(
+        "{media} on {channel} for {use}",
+        media=MEDIA_LABELS.get(media, media),
+        channel=CHANNEL_LABELS.get(channel, channel),
+        use=USE_LABELS.get(use, use),
     )
     records = list(terms)
     if not records:
-        return Decision(False, "There is no consent on file for this person.")
+        return Decision(False, N_("There is no consent on file for this person."))
     in_scope = [t for t in records if t.covers(media, channel, use)]
     if not in_scope:
-        return Decision(False, f"No consent covers the {what}.")
+        return Decision(False, msg("No consent covers the {what}.", what=what))
     problems: list[str] = []
     for record in sorted(in_scope, key=lambda t: t.expires_on or date.max, reverse=True):
         if record.withdrawn_on is not None and record.withdrawn_on <= on:
-            problems.append(f"The consent was withdrawn on {record.withdrawn_on:%d %B %Y}.")
+            problems.append(
+                msg(
+                    "The consent was withdrawn on {day}.",
+                    day=wording.long_date(record.withdrawn_on),
+                )
+            )
         elif record.expires_on is not None and record.expires_on < on:
-            problems.append(f"The consent for the {what} expired on {record.expires_on:%d %B %Y}.")
+            problems.append(
+                msg(
+                    "The consent for the {what} expired on {day}.",
+                    what=what,
+                    day=wording.long_date(record.expires_on),
+                )
+            )
         elif record.valid_from > on:
-            problems.append(f"The consent only starts on {record.valid_from:%d %B %Y}.")
+            problems.append(
+                msg("The consent only starts on {day}.", day=wording.long_date(record.valid_from))
+            )
         elif not record.has_proof:
-            problems.append("The consent has no proof attached yet.")
+            problems.append(N_("The consent has no proof attached yet."))
         elif record.is_minor and not record.guardian:
-            problems.append("A minor's consent needs the legal guardian's signature.")
+            problems.append(N_("A minor's consent needs the legal guardian's signature."))
         elif media == "disability_mention" and not record.special_category:
             problems.append(
-                "Mentioning a disability needs explicit consent to that (special-category data)."
+                N_(
+                    "Mentioning a disability needs explicit consent to that "
+                    "(special-category data)."
+                )
             )
         else:
-            return Decision(True, f"Allowed by consent #{record.id}.", record.id)
+            return Decision(True, msg("Allowed by consent #{id}.", id=record.id), record.id)
     # Withdrawal outranks every other reason: it is what the person asked for last.
     withdrawn = [p for p in problems if p.startswith("The consent was withdrawn")]
     return Decision(False, (withdrawn or problems)[0])
@@ -277,9 +300,9 @@ def may_use(
     with read_only(db) as session:
         person = session.get(RoleModel, role_model_id)
         if person is None:
-            return Decision(False, "This person is no longer in the catalogue.")
+            return Decision(False, N_("This person is no longer in the catalogue."))
         if person.archived_at is not None:
-            return Decision(False, f"{person.full_name} is archived.")
+            return Decision(False, msg("{name} is archived.", name=person.full_name))
         terms = load_terms(session, [role_model_id]).get(role_model_id, [])
     return decide(terms, media, channel, use, on)
 
@@ -338,50 +361,79 @@ class ConsentView:
 def validate_consent(data: ConsentInput) -> dict[str, str]:
     """Field-by-field problems with a consent record (empty when it is fine)."""
     problems: dict[str, str] = {}
-    for name, chosen, allowed in (
-        ("channels", data.channels, CHANNELS),
-        ("uses", data.uses, USES),
-        ("media", data.media, MEDIA),
+    # One whole sentence per list, so that each reads naturally once translated.
+    for name, chosen, allowed, missing, unknown_ones in (
+        (
+            "channels",
+            data.channels,
+            CHANNELS,
+            N_("Choose at least one of the channels the person agreed to."),
+            N_("Unknown channels: {values}."),
+        ),
+        (
+            "uses",
+            data.uses,
+            USES,
+            N_("Choose at least one of the uses the person agreed to."),
+            N_("Unknown uses: {values}."),
+        ),
+        (
+            "media",
+            data.media,
+            MEDIA,
+            N_("Choose at least one of the media the person agreed to."),
+            N_("Unknown media: {values}."),
+        ),
     ):
         if not chosen:
-            problems[name] = f"Choose at least one of the {name} the person agreed to."
+            problems[name] = missing
         elif unknown := [c for c in chosen if c not in allowed]:
-            problems[name] = f"Unknown {name}: {', '.join(unknown)}."
+            # The template is marked above; Msg keeps it so the page can translate it.
+            problems[name] = Msg(unknown_ones, values=", ".join(unknown))
     if data.valid_from < data.signed_on:
-        problems["valid_from"] = "A consent cannot start before the day it was signed."
+        problems["valid_from"] = N_("A consent cannot start before the day it was signed.")
     if data.expires_on is not None and data.expires_on <= data.valid_from:
-        problems["expires_on"] = "The end date must come after the start date."
+        problems["expires_on"] = N_("The end date must come after the start date.")
     if not data.text_version.strip():
-        problems["text_version"] = "Say which version of the consent text the person agreed to."
+        problems["text_version"] = N_("Say which version of the consent text the person agreed to.")
     if not data.collected_by.strip():
-        problems["collected_by"] = "Say who collected the consent."
+        problems["collected_by"] = N_("Say who collected the consent.")
     if data.method not in METHODS:
-        problems["method"] = f"Choose how the consent was collected: {', '.join(METHODS)}."
+        problems["method"] = msg(
+            "Choose how the consent was collected: {methods}.", methods=", ".join(METHODS)
+        )
     if "disability_mention" in data.media and not data.special_category:
-        problems["special_category"] = (
+        problems["special_category"] = N_(
             "Mentioning a disability needs the explicit special-category consent ticked, "
             "with the wording the person saw."
         )
     if data.special_category and not data.special_category_wording.strip():
-        problems["special_category_wording"] = "Copy the exact wording of the explicit consent."
+        problems["special_category_wording"] = N_("Copy the exact wording of the explicit consent.")
     if data.is_minor and not data.guardian.strip():
-        problems["guardian"] = "A minor's consent needs the name of the legal guardian who signed."
+        problems["guardian"] = N_(
+            "A minor's consent needs the name of the legal guardian who signed."
+        )
     return problems
 
 
 def check_proof(proof: Proof) -> str:
     """The content type of a proof file, or a sentence saying why it is refused."""
     if not proof.data:
-        raise InvalidInput("The proof file is empty.")
+        raise InvalidInput(N_("The proof file is empty."))
     if len(proof.data) > MAX_PROOF_BYTES:
         raise InvalidInput(
-            f"The proof file is {len(proof.data) / 1024 / 1024:.0f} MB; the limit is "
-            f"{MAX_PROOF_BYTES // 1024 // 1024} MB."
+            msg(
+                "The proof file is {size:.0f} MB; the limit is {limit} MB.",
+                size=len(proof.data) / 1024 / 1024,
+                limit=MAX_PROOF_BYTES // 1024 // 1024,
+            )
         )
     for content_type, magic in PROOF_TYPES.items():
         if proof.data.startswith(magic):
             return content_type
-    raise InvalidInput("The proof must be a PDF, a JPEG or a PNG (a scan or a photo of the form).")
+    raise InvalidInput(
+        N_("The proof must be a PDF, a JPEG or a PNG (a scan or a photo of the form).")
+    )
 
 
 def record_consent(
@@ -396,11 +448,11 @@ def record_consent(
     require(actor, Permission.EDIT_CONTENT)
     problems = validate_consent(data)
     if problems:
-        raise InvalidInput(" ".join(problems.values()))
+        raise InvalidFields(problems)
     content_type = check_proof(proof) if proof is not None else ""
     with transaction(db) as session:
         if session.get(RoleModel, role_model_id) is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         record = ConsentRecord(
             role_model_id=role_model_id,
             channels=list(data.channels),
@@ -459,7 +511,7 @@ def attach_proof(
     with transaction(db) as session:
         record = session.get(ConsentRecord, consent_id)
         if record is None:
-            raise NotFound("This consent record does not exist any more.")
+            raise NotFound(N_("This consent record does not exist any more."))
         _store_proof(store, record, proof, content_type)
         audit.record(
             session, actor, "attach_proof", "consent", record.id, {"proof": record.proof_sha256}
@@ -510,12 +562,14 @@ def read_proof(
     with transaction(db) as session:
         record = session.get(ConsentRecord, consent_id)
         if record is None or record.proof_key is None:
-            raise NotFound("This consent has no proof on file.")
+            raise NotFound(N_("This consent has no proof on file."))
         data = store.read_bytes(record.proof_key)
         if hashlib.sha256(data).hexdigest() != record.proof_sha256:
             raise InvalidInput(
-                "The stored proof no longer matches its fingerprint (SHA-256); "
-                "tell the privacy officer before using it."
+                N_(
+                    "The stored proof no longer matches its fingerprint (SHA-256); "
+                    "tell the privacy officer before using it."
+                )
             )
         audit.record(session, actor, "read_proof", "consent", record.id)
         return record.proof_filename or "proof", record.proof_content_type, data
@@ -533,11 +587,15 @@ class WithdrawalResult:
 
     def sentence(self) -> str:
         """A one-line summary for the person who recorded the withdrawal."""
-        return (
-            f"Consent withdrawn: {self.consents_withdrawn} consent record(s) closed, "
-            f"{self.media_flagged} media file(s) marked do-not-use, "
-            f"{self.posts_blocked} planned post(s) blocked, "
-            f"{self.takedowns_listed} takedown task(s) listed."
+        return msg(
+            "Consent withdrawn: {consents} consent record(s) closed, "
+            "{media} media file(s) marked do-not-use, "
+            "{posts} planned post(s) blocked, "
+            "{takedowns} takedown task(s) listed.",
+            consents=self.consents_withdrawn,
+            media=self.media_flagged,
+            posts=self.posts_blocked,
+            takedowns=self.takedowns_listed,
         )
 
 
@@ -552,11 +610,11 @@ def withdraw_consent(
     """Withdraw every consent of a person in one transaction: media, posts and takedowns follow."""
     require(actor, Permission.EDIT_CONTENT)
     if not request_channel.strip():
-        raise InvalidInput("Say how the person asked to withdraw (e-mail, phone, in person…).")
+        raise InvalidInput(N_("Say how the person asked to withdraw (e-mail, phone, in person…)."))
     with transaction(db) as session:
         person = session.get(RoleModel, role_model_id)
         if person is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         open_records = session.scalars(
             select(ConsentRecord).where(
                 ConsentRecord.role_model_id == role_model_id, ConsentRecord.withdrawn_on.is_(None)
@@ -566,7 +624,11 @@ def withdraw_consent(
             record.withdrawn_on = requested_on
             record.withdrawal_channel = request_channel.strip()
             record.withdrawal_note = note.strip()
-        reason = f"Consent withdrawn on {requested_on:%d %B %Y} ({request_channel.strip()})."
+        reason = msg(
+            "Consent withdrawn on {day} ({how}).",
+            day=wording.long_date(requested_on),
+            how=request_channel.strip(),
+        )
         assets = session.scalars(
             select(MediaAsset).where(
                 MediaAsset.role_model_id == role_model_id, MediaAsset.do_not_use.is_(False)
@@ -603,7 +665,10 @@ def withdraw_consent(
         blocked = 0
         for post in posts:
             if post.status in ("draft", "in_review", "approved", "scheduled"):
-                post.blocked_reasons = [*post.blocked_reasons, f"{person.full_name}: {reason}"]
+                post.blocked_reasons = [
+                    *post.blocked_reasons,
+                    msg("{name}: {reason}", name=person.full_name, reason=reason),
+                ]
                 blocked += 1
         takedowns = _list_takedowns(session, person, [p for p in posts if p.status == "published"])
         result = WithdrawalResult(
@@ -639,8 +704,11 @@ def _list_takedowns(session: Session, person: RoleModel, published: Sequence[Pos
     for post in published:
         if post.published_url in already:
             continue
-        description = (
-            f"Take down post #{post.id} featuring {person.full_name} ({post.published_url})."
+        description = msg(
+            "Take down post #{id} featuring {name} ({url}).",
+            id=post.id,
+            name=person.full_name,
+            url=post.published_url,
         )
         session.add(
             TakedownTask(
@@ -656,10 +724,12 @@ def _list_takedowns(session: Session, person: RoleModel, published: Sequence[Pos
     ):
         if appearance.url and appearance.url in already:
             continue
-        description = (
-            f"Take down “{appearance.title or 'post'}” featuring {person.full_name} on "
-            f"{CHANNEL_LABELS.get(appearance.channel, appearance.channel)} "
-            f"(published {appearance.featured_on:%d %B %Y})."
+        description = msg(
+            "Take down “{title}” featuring {name} on {channel} (published {day}).",
+            title=appearance.title or N_("post"),
+            name=person.full_name,
+            channel=CHANNEL_LABELS.get(appearance.channel, appearance.channel),
+            day=wording.long_date(appearance.featured_on),
         )
         session.add(
             TakedownTask(
@@ -708,7 +778,7 @@ def mark_takedown_done(db: Engine, actor: Actor, takedown_id: int) -> None:
     with transaction(db) as session:
         task = session.get(TakedownTask, takedown_id)
         if task is None:
-            raise NotFound("This takedown task does not exist any more.")
+            raise NotFound(N_("This takedown task does not exist any more."))
         task.done_at = utcnow()
         task.done_by = actor.email
         audit.record(session, actor, "takedown_done", "takedown", task.id)
@@ -731,20 +801,39 @@ class Renewal:
 
 def renewal_message(name: str, expires_on: date, channels: Sequence[str], sender: str) -> str:
     """A ready-to-send, friendly request to renew a consent."""
-    where = ", ".join(CHANNEL_LABELS.get(c, c) for c in channels)
-    return (
-        f"Hello {name},\n\n"
-        f"Thank you again for sharing your story with us. The permission you gave us to feature "
-        f"you ({where}) ends on {expires_on:%d %B %Y}.\n\n"
+    labels = [CHANNEL_LABELS.get(c, c) for c in channels]
+    where = labels[0] if labels else ""
+    for label in labels[1:]:
+        where = msg("{first}, {second}", first=where, second=label)
+    return msg(
+        "Hello {name},\n\n"
+        "Thank you again for sharing your story with us. The permission you gave us to feature "
+        "you ({where}) ends on {day}.\n\n"
         "Would you like to renew it? If so, just reply to this e-mail and we will send you the "
         "form. If you prefer not to, that is completely fine: there are no consequences for your "
         "studies or your job, and we will stop using your portrait on that date.\n\n"
-        f"Best wishes,\n{sender}"
+        "Best wishes,\n{sender}",
+        name=name,
+        where=where,
+        day=wording.long_date(expires_on),
+        sender=sender,
     )
 
 
+RENEWAL_SUBJECT = N_("Renewing your permission to feature your story")
+
+
+def renewal_mailto(email: str, subject: str, message: str) -> str:
+    """A mailto: link that opens the renewal request, ready to send, in an e-mail program."""
+    return f"mailto:{email}?subject={quote(subject)}&body={quote(message)}"
+
+
 def expiring_consents(
-    db: Engine, actor: Actor, on: date, warning_days: int, sender: str = "The communications team"
+    db: Engine,
+    actor: Actor,
+    on: date,
+    warning_days: int,
+    sender: str = N_("The communications team"),
 ) -> list[Renewal]:
     """Consents ending within the warning window, soonest first, with a renewal message."""
     require(actor, Permission.EDIT_CONTENT)
@@ -767,8 +856,8 @@ def expiring_consents(
                 continue
             name = person.preferred_name or person.full_name.split()[0]
             message = renewal_message(name, record.expires_on, record.channels, sender)
-            subject = "Renewing your permission to feature your story"
-            mailto = f"mailto:{person.email or ''}?subject={quote(subject)}&body={quote(message)}"
+            subject = RENEWAL_SUBJECT
+            mailto = renewal_mailto(person.email or "", subject, message)
             renewals.append(
                 Renewal(
                     consent_id=record.id,

@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from campaigns.errors import ConfigurationError, DatabaseNotReady
+from campaigns.i18n import N_, msg
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = PROJECT_ROOT / "migrations"
@@ -134,8 +135,11 @@ def upgrade_database(engine: Engine) -> None:
         command.upgrade(alembic_config(engine), "head")
     except OperationalError as exc:
         raise ConfigurationError(
-            f"Spotlight cannot open the database {engine.url.render_as_string(hide_password=True)}"
-            " (it may be down, or the address, user or password is wrong)."
+            msg(
+                "Spotlight cannot open the database {address}"
+                " (it may be down, or the address, user or password is wrong).",
+                address=engine.url.render_as_string(hide_password=True),
+            )
         ) from exc
 
 
@@ -153,11 +157,16 @@ def ensure_schema_current(engine: Engine) -> None:
         current = schema_is_current(engine)
     except OperationalError as exc:
         raise ConfigurationError(
-            f"Spotlight cannot open the database {engine.url.render_as_string(hide_password=True)}"
-            " (it may be down, or the address, user or password is wrong)."
+            msg(
+                "Spotlight cannot open the database {address}"
+                " (it may be down, or the address, user or password is wrong).",
+                address=engine.url.render_as_string(hide_password=True),
+            )
         ) from exc
     if not current:
         raise DatabaseNotReady(
-            "The database is not up to date. Run `python -m campaigns db upgrade` "
-            "(or `make run`, which does it), then reload this page."
+            N_(
+                "The database is not up to date. Run `python -m campaigns db upgrade` "
+                "(or `make run`, which does it), then reload this page."
+            )
         )

@@ -15,6 +15,7 @@ from campaigns.db import read_only, transaction
 from campaigns.demo_campaigns import load_demo_campaigns
 from campaigns.demo_people import load_demo_people
 from campaigns.demo_portraits import load_demo_portraits
+from campaigns.i18n import N_, msg
 from campaigns.models import User
 from campaigns.storage import MediaStore
 
@@ -39,10 +40,13 @@ class DemoSummary:
 
     def sentence(self) -> str:
         """One sentence for the person who loaded the demo."""
-        parts = [f"{n} {what}" for what, n in self.created.items() if n]
+        parts = [msg("{count} {what}", count=n, what=what) for what, n in self.created.items() if n]
         if not parts:
-            return "The demo data was already loaded; nothing was added."
-        return "Demo data loaded: " + ", ".join(parts) + "."
+            return N_("The demo data was already loaded; nothing was added.")
+        listed = parts[0]
+        for part in parts[1:]:
+            listed = msg("{first}, {second}", first=listed, second=part)
+        return msg("Demo data loaded: {parts}.", parts=listed)
 
     def as_dict(self) -> dict[str, int]:
         """The counts, for the command line's JSON output."""
@@ -69,31 +73,33 @@ def _load_accounts(db: Engine, store: MediaStore, actor: Actor, summary: DemoSum
             session.flush()
             audit.record(session, actor, "create_user", "user", user.id, {"email": email})
             created += 1
-    summary.add("demo accounts", created)
+    summary.add(N_("demo accounts"), created)
 
 
 def _load_people(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
-    summary.add("role models", load_demo_people(db, store, actor, date.today()))
+    summary.add(N_("role models"), load_demo_people(db, store, actor, date.today()))
 
 
 def _load_portraits(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
     from campaigns import jobs  # the queue is only needed once there is something to render
 
     batches = load_demo_portraits(db, store, actor, date.today())
-    summary.add("video portraits", len(batches))
-    summary.add("versions queued for rendering", sum(len(ids) for ids in batches))
+    summary.add(N_("video portraits"), len(batches))
+    summary.add(N_("versions queued for rendering"), sum(len(ids) for ids in batches))
     for version_ids in batches:
         jobs.enqueue(version_ids)
 
 
 def _load_campaigns(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
-    summary.add("planned posts", load_demo_campaigns(db, actor, date.today()))
+    summary.add(N_("planned posts"), load_demo_campaigns(db, actor, date.today()))
 
 
 def _load_metrics(db: Engine, store: MediaStore, actor: Actor, summary: DemoSummary) -> None:
     from campaigns.demo_metrics import load_demo_metrics
 
-    summary.add("published posts with daily figures", load_demo_metrics(db, actor, date.today()))
+    summary.add(
+        N_("published posts with daily figures"), load_demo_metrics(db, actor, date.today())
+    )
 
 
 # Each capability appends its own step; steps run in order and must each be idempotent.

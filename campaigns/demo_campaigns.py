@@ -1,4 +1,10 @@
-"""Demo campaigns: four accounts, three campaigns, posts in every state, one blocked on TikTok."""
+"""Demo campaigns: four accounts, three campaigns, posts in every state, one blocked on TikTok.
+
+Most posts have everything people who cannot see or hear them need; a few realistic gaps show in
+the accessibility report: the TikTok photo post has no alt text yet, an Instagram draft picked the
+LinkedIn version (captions in a separate file, which Instagram does not take), and Karim's
+portrait has no transcript yet (see demo_portraits).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from campaigns.posts import CampaignInput, PostInput
 from campaigns.scheduling import campaign_code
 
 REVIEWER = "editor@demo.example.org"
+ALT_TEXT = "A role model talks to the camera."
 LINK = "https://school.example.org/apply"
 ACCOUNTS = (
     ("FR Instagram", "instagram", "@ecole.numerique", "fr", "Europe/Paris"),
@@ -28,7 +35,10 @@ ACCOUNTS = (
 
 @dataclass(frozen=True, slots=True)
 class DemoPost:
-    """A demo post: which account, which portrait (by index in CLIPS), in how many days."""
+    """A demo post: which account, which portrait (by index in CLIPS), in how many days.
+
+    `preset` picks a version made for another network than the account's (a mistake to show).
+    """
 
     account: str
     clip: int | None
@@ -36,6 +46,8 @@ class DemoPost:
     hour: int
     status: str
     text: str
+    alt_text: str = ALT_TEXT
+    preset: str | None = None
 
 
 CAMPAIGNS: tuple[tuple[CampaignInput, tuple[DemoPost, ...]], ...] = (
@@ -57,7 +69,15 @@ CAMPAIGNS: tuple[tuple[CampaignInput, tuple[DemoPost, ...]], ...] = (
             ),
         ),
         (
-            DemoPost("FR Instagram", 0, 3, 12, "draft", "Amina left retail for code. #WomenInTech"),
+            DemoPost(
+                "FR Instagram",
+                0,
+                3,
+                12,
+                "draft",
+                "Amina left retail for code. #WomenInTech",
+                preset="linkedin_1x1",
+            ),
             DemoPost("UK LinkedIn", 0, 4, 9, "in_review", "From the shop floor to shipping code."),
             DemoPost("FR YouTube", 0, 6, 17, "approved", "Amina's story in two minutes."),
             DemoPost("FR Instagram", 0, 9, 18, "scheduled", "Applications are open: meet Amina."),
@@ -77,7 +97,15 @@ CAMPAIGNS: tuple[tuple[CampaignInput, tuple[DemoPost, ...]], ...] = (
         (
             DemoPost("UK LinkedIn", 1, -1, 9, "published", "Sophie codes with a hearing loss."),
             DemoPost("FR Instagram", 1, 5, 12, "failed", "Sophie's tips for accessible code."),
-            DemoPost("FR TikTok", None, 7, 19, "draft", "Our week of inclusion, in pictures."),
+            DemoPost(
+                "FR TikTok",
+                None,
+                7,
+                19,
+                "draft",
+                "Our week of inclusion, in pictures.",
+                alt_text="",
+            ),
         ),
     ),
     (
@@ -153,7 +181,7 @@ def load_demo_campaigns(db: Engine, actor: Actor, today: date) -> int:
         campaign_id = posts.create_campaign(db, actor, data)
         for item in planned:
             account_id, network = accounts[item.account]
-            preset = PRESET_FOR.get(network)
+            preset = item.preset or PRESET_FOR.get(network)
             version = (
                 versions.get((item.clip, preset)) if item.clip is not None and preset else None
             )
@@ -163,7 +191,7 @@ def load_demo_campaigns(db: Engine, actor: Actor, today: date) -> int:
                 db, actor,
                 PostInput(
                     campaign_id, account_id, local, item.text, link=LINK,
-                    alt_text="A role model talks to the camera.", portrait_version_id=version,
+                    alt_text=item.alt_text, portrait_version_id=version,
                     role_model_ids=people,
                 ),
                 today=today,

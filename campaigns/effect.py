@@ -54,7 +54,9 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.regression.linear_model import GLSAR
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning, SingularMatrixWarning
 
+from campaigns import wording
 from campaigns.errors import InvalidInput, SpotlightError
+from campaigns.i18n import N_, msg
 
 Method = Literal["auto", "did", "its", "binomial"]
 FittedMethod = Literal["did_glsar", "binomial_glm", "its_glsar"]
@@ -232,7 +234,7 @@ def estimate_effect(
     alpha: float = 0.05,
     min_pre_days: int = 56,
     min_post_days: int = 14,
-    group_label: str = "the target group",
+    group_label: str = N_("the target group"),
     differential_trend: bool = False,
 ) -> EffectEstimate:
     """The campaign's effect on the group's share of applications, checked, in plain words."""
@@ -241,7 +243,7 @@ def estimate_effect(
         fitted = _resolve(panel, method)
         fit = _fit_panel(panel, fitted, alpha, min_pre_days, min_post_days, differential_trend)
     except NotEnoughData as refusal:
-        return _refusal(str(refusal), alpha)
+        return _refusal(refusal.message, alpha)
     mde = (stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(POWER)) * fit.se_pp
     verdict: Verdict = "effect" if fit.p_value < alpha else "no_detectable_effect"
     pre_trend = _pre_trend(panel, fit.method, alpha, differential_trend)
@@ -252,10 +254,12 @@ def estimate_effect(
     notes = []
     if fit.weaker:
         notes.append(
-            "There are no comparison programmes, so this estimate only continues the promoted "
-            "programmes' earlier trend: anything else that changed at the same time counts as "
-            "the campaign, and in simulations it reported an effect that was not there about "
-            "one time in six (against one in twenty with comparison programmes)."
+            N_(
+                "There are no comparison programmes, so this estimate only continues the promoted "
+                "programmes' earlier trend: anything else that changed at the same time counts as "
+                "the campaign, and in simulations it reported an effect that was not there about "
+                "one time in six (against one in twenty with comparison programmes)."
+            )
         )
     if pre_trend.parallel is False:
         notes.append(pre_trend.sentence)
@@ -333,17 +337,22 @@ def _plain(value: Any) -> Any:
 def _prepare(daily: pd.DataFrame, start: date, end: date, outcome: Outcome) -> _Panel:
     """Validated daily counts per arm over the window: every day before, then "after"."""
     if end < start:
-        raise InvalidInput("The campaign ends before it starts; check its dates.")
+        raise InvalidInput(N_("The campaign ends before it starts; check its dates."))
     missing = {"day", "arm", "total", outcome} - set(daily.columns)
     if missing:
         raise InvalidInput(
-            f"The daily applications table lacks the column(s) {', '.join(sorted(missing))}."
+            msg(
+                "The daily applications table lacks the column(s) {columns}.",
+                columns=", ".join(sorted(missing)),
+            )
         )
     unknown = set(daily["arm"].dropna().unique()) - set(ARMS)
     if unknown or daily["arm"].isna().any():
         raise InvalidInput(
-            "Each row must belong to the promoted or the comparison programmes, not "
-            f"{', '.join(sorted(map(str, unknown))) or 'nothing'}."
+            msg(
+                "Each row must belong to the promoted or the comparison programmes, not {arms}.",
+                arms=", ".join(sorted(map(str, unknown))) or N_("nothing"),
+            )
         )
     day = pd.to_datetime(daily["day"])
     if day.dt.tz is not None:
@@ -359,17 +368,19 @@ def _prepare(daily: pd.DataFrame, start: date, end: date, outcome: Outcome) -> _
     counts = frame[["total", "count"]]
     numbers = counts.to_numpy(dtype=float)
     if np.isnan(numbers).any() or (numbers < 0).any() or (numbers % 1 != 0).any():
-        raise InvalidInput("Application counts must be whole numbers of zero or more.")
+        raise InvalidInput(N_("Application counts must be whole numbers of zero or more."))
     if (frame["count"] > frame["total"]).any():
         raise InvalidInput(
-            "Some days count more applications from the group than applications in all."
+            N_("Some days count more applications from the group than applications in all.")
         )
     cap = pd.Timestamp(end + timedelta(days=TAIL_DAYS))
     frame = frame[frame["day"] <= cap]
     if frame.empty or frame.loc[frame["arm"] == "promoted", "total"].sum() == 0:
         raise NotEnoughData(
-            "There are no applications to the promoted programmes in the data yet, so there "
-            "is nothing to measure."
+            N_(
+                "There are no applications to the promoted programmes in the data yet, so there "
+                "is nothing to measure."
+            )
         )
     last = min(frame["day"].max(), cap)
     days = pd.date_range(frame["day"].min(), last, freq="D")
@@ -395,15 +406,19 @@ def _prepare(daily: pd.DataFrame, start: date, end: date, outcome: Outcome) -> _
 def _resolve(panel: _Panel, method: Method) -> FittedMethod:
     """The estimator to use: the one asked for, or the best the data allows."""
     if method not in ("auto", "did", "its", "binomial"):
-        raise InvalidInput(f"“{method}” is not an estimation method (auto, did, its, binomial).")
+        raise InvalidInput(
+            msg("“{method}” is not an estimation method (auto, did, its, binomial).", method=method)
+        )
     if method == "its":
         return "its_glsar"
     if not panel.has_comparison:
         if method == "auto":
             return "its_glsar"
         raise NotEnoughData(
-            "There are no comparison programmes in the data, so no comparison can be made; "
-            "choose comparison programmes, or accept the weaker single-series estimate."
+            N_(
+                "There are no comparison programmes in the data, so no comparison can be made; "
+                "choose comparison programmes, or accept the weaker single-series estimate."
+            )
         )
     if method != "auto":
         return _METHODS[method]
@@ -422,29 +437,51 @@ def _check(panel: _Panel, method: FittedMethod, min_pre: int, min_post: int) -> 
     used = _used_days(panel, method)
     pre, post = used & ~panel.post, used & panel.post
     if method in _COMPARED:
-        for window, name in ((~panel.post, "before"), (panel.post, "after")):
-            if panel.total_c[window].sum() == 0 and window.any():
-                raise NotEnoughData(
-                    f"The comparison programmes received no applications {name} the campaign "
+        for window, empty in (
+            (
+                ~panel.post,
+                N_(
+                    "The comparison programmes received no applications before the campaign "
                     "start, so they cannot serve as a comparison."
-                )
+                ),
+            ),
+            (
+                panel.post,
+                N_(
+                    "The comparison programmes received no applications after the campaign "
+                    "start, so they cannot serve as a comparison."
+                ),
+            ),
+        ):
+            if panel.total_c[window].sum() == 0 and window.any():
+                raise NotEnoughData(empty)
     if int(pre.sum()) < min_pre:
         raise NotEnoughData(
-            f"We cannot estimate an effect yet: there are {int(pre.sum())} days with "
-            f"applications before the campaign start, and at least {min_pre} are needed to "
-            "know what a normal period looks like."
+            msg(
+                "We cannot estimate an effect yet: there are {days} days with "
+                "applications before the campaign start, and at least {needed} are needed to "
+                "know what a normal period looks like.",
+                days=int(pre.sum()),
+                needed=min_pre,
+            )
         )
     if int(post.sum()) < min_post:
         raise NotEnoughData(
-            f"We cannot estimate an effect yet: there are {int(post.sum())} days with "
-            f"applications since the campaign start, and at least {min_post} are needed."
+            msg(
+                "We cannot estimate an effect yet: there are {days} days with "
+                "applications since the campaign start, and at least {needed} are needed.",
+                days=int(post.sum()),
+                needed=min_post,
+            )
         )
     if method == "binomial_glm":
         for counts in (panel.group_p, panel.group_c):
             if counts[pre].sum() == 0 or counts[post].sum() == 0:
                 raise NotEnoughData(
-                    "Applications from the group are too rare in this period (none at all in "
-                    "one of the windows) to estimate a change."
+                    N_(
+                        "Applications from the group are too rare in this period (none at all "
+                        "in one of the windows) to estimate a change."
+                    )
                 )
     return used
 
@@ -461,9 +498,9 @@ def _fit_panel(
     differential_trend: bool,
 ) -> EffectFit:
     if not 0 < alpha < 1:
-        raise InvalidInput("The significance level must be between 0 and 1 (usually 0.05).")
+        raise InvalidInput(N_("The significance level must be between 0 and 1 (usually 0.05)."))
     if min_pre < 14 or min_post < 7:
-        raise InvalidInput("An estimate needs at least 14 days before the start and 7 after.")
+        raise InvalidInput(N_("An estimate needs at least 14 days before the start and 7 after."))
     used = _check(panel, method, min_pre, min_post)
     if method == "did_glsar":
         coefficient = _did_glsar(panel, used, alpha, differential_trend)
@@ -474,7 +511,7 @@ def _fit_panel(
     values = (coefficient.estimate, coefficient.low, coefficient.high, coefficient.se)
     if not all(math.isfinite(v) for v in values) or coefficient.se <= 0:
         raise NotEnoughData(
-            "Applications from the group are too few or too regular to estimate a change."
+            N_("Applications from the group are too few or too regular to estimate a change.")
         )
     post_days = panel.days[panel.post]
     return EffectFit(
@@ -663,29 +700,40 @@ def _pre_trend(
     per_month, p = 100 * slope.estimate, slope.p_value
     if not compared:
         parallel = None
-        sentence = (
-            f"Before the campaign, the share in the promoted programmes was changing by "
-            f"{per_month:+.1f} points every 30 days ({_p(p)}); the estimate assumes it "
-            "would have stayed on that line."
+        sentence = msg(
+            "Before the campaign, the share in the promoted programmes was changing by "
+            "{change} points every 30 days ({p}); the estimate assumes it "
+            "would have stayed on that line.",
+            change=wording.decimal(per_month, 1, plus=True),
+            p=_p(p),
         )
     elif p >= alpha:
         parallel = True
-        sentence = (
+        sentence = msg(
             "Before the campaign, promoted and comparison programmes moved in parallel (the gap "
-            f"changed by {per_month:+.1f} points every 30 days, {_p(p)}), as the comparison "
-            "requires."
+            "changed by {change} points every 30 days, {p}), as the comparison "
+            "requires.",
+            change=wording.decimal(per_month, 1, plus=True),
+            p=_p(p),
         )
     else:
         parallel = False
-        consequence = (
-            "the estimate assumes that drift went on in a straight line"
-            if differential_trend
-            else "so the estimate may partly reflect that drift rather than the campaign"
-        )
-        sentence = (
-            "Before the campaign, the gap between promoted and comparison programmes was already "
-            f"moving ({per_month:+.1f} points every 30 days, {_p(p)}), {consequence}."
-        )
+        if differential_trend:
+            sentence = msg(
+                "Before the campaign, the gap between promoted and comparison programmes was "
+                "already moving ({change} points every 30 days, {p}), the estimate assumes "
+                "that drift went on in a straight line.",
+                change=wording.decimal(per_month, 1, plus=True),
+                p=_p(p),
+            )
+        else:
+            sentence = msg(
+                "Before the campaign, the gap between promoted and comparison programmes was "
+                "already moving ({change} points every 30 days, {p}), so the estimate may "
+                "partly reflect that drift rather than the campaign.",
+                change=wording.decimal(per_month, 1, plus=True),
+                p=_p(p),
+            )
     return PreTrend(per_month, p, parallel, sentence, _weekly(panel))
 
 
@@ -732,22 +780,36 @@ def _placebo(
             0,
             None,
             False,
-            "There is not enough history before the campaign to test fake campaign dates.",
+            N_("There is not enough history before the campaign to test fake campaign dates."),
             results,
         )
     significant = int((results["p_value"] < alpha).sum())
     # The fake windows overlap, so their results move together: with six fake dates and no
     # effect, two or more "significant" ones happened in 10 % of simulations, three or more in 3 %.
     concerning = significant >= 3 and significant / runs > 0.25
-    sentence = (
-        f"On {runs} fake campaign date{'s' if runs > 1 else ''} before the real one, "
-        f"{significant} showed a change that looked real, while about 1 in 20 would by chance"
-    )
-    sentence += (
-        ", so the estimate may be picking up something other than the campaign."
-        if concerning
-        else "."
-    )
+    # Whole sentences (one date or several, a worry or not), so each translates naturally; one
+    # fake date is never concerning.
+    if runs == 1:
+        sentence = msg(
+            "On 1 fake campaign date before the real one, {significant} showed a change that "
+            "looked real, while about 1 in 20 would by chance.",
+            significant=significant,
+        )
+    elif concerning:
+        sentence = msg(
+            "On {runs} fake campaign dates before the real one, {significant} showed a change "
+            "that looked real, while about 1 in 20 would by chance, so the estimate may be "
+            "picking up something other than the campaign.",
+            runs=runs,
+            significant=significant,
+        )
+    else:
+        sentence = msg(
+            "On {runs} fake campaign dates before the real one, {significant} showed a change "
+            "that looked real, while about 1 in 20 would by chance.",
+            runs=runs,
+            significant=significant,
+        )
     return Placebo(runs, significant, significant / runs, concerning, sentence, results)
 
 
@@ -767,7 +829,7 @@ def _undisclosed(
             None,
             None,
             None,
-            "The data does not say who left the question unanswered.",
+            N_("The data does not say who left the question unanswered."),
             pd.DataFrame(columns=["week", "arm", "applications", "share", "period"]),
         )
     panel = _prepare(daily, start, end, "undisclosed")
@@ -777,7 +839,10 @@ def _undisclosed(
             None,
             None,
             None,
-            "Everyone answered the question, so a change in answering cannot explain the result.",
+            N_(
+                "Everyone answered the question, so a change in answering cannot explain the "
+                "result."
+            ),
             weekly,
         )
     chosen = method if method == "its_glsar" else _resolve(panel, "auto")
@@ -788,21 +853,25 @@ def _undisclosed(
             None,
             None,
             None,
-            "Too few people left the question unanswered to tell whether that changed.",
+            N_("Too few people left the question unanswered to tell whether that changed."),
             weekly,
         )
     moved = fit.p_value < alpha
     if moved:
-        sentence = (
+        sentence = msg(
             "The share of people who did not answer the question changed by "
-            f"{fit.estimate_pp:+.1f} points after the start ({_p(fit.p_value)}), so part of "
+            "{change} points after the start ({p}), so part of "
             "the result may come from people answering differently rather than applying "
-            "differently."
+            "differently.",
+            change=wording.decimal(fit.estimate_pp, 1, plus=True),
+            p=_p(fit.p_value),
         )
     else:
-        sentence = (
+        sentence = msg(
             "The share of people who did not answer the question did not change noticeably "
-            f"({fit.estimate_pp:+.1f} points, {_p(fit.p_value)})."
+            "({change} points, {p}).",
+            change=wording.decimal(fit.estimate_pp, 1, plus=True),
+            p=_p(fit.p_value),
         )
     return UndisclosedCheck(fit.estimate_pp, fit.p_value, moved, sentence, weekly)
 
@@ -821,10 +890,13 @@ def _before_after(panel: _Panel, fit: EffectFit, group_label: str) -> BeforeAfte
     p_value = float(2 * stats.norm.sf(abs(p1 - p0) / se_pooled)) if se_pooled > 0 else 1.0
     se = math.sqrt(p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1)
     z = float(stats.norm.ppf(0.975))
-    sentence = (
+    sentence = msg(
         "For description only, not the campaign's effect: in the promoted programmes, "
-        f"{_percent(p0)} of applications came from {group_label} before the start and "
-        f"{_percent(p1)} after; seasons, trends and chance move this figure too."
+        "{before} of applications came from {group} before the start and "
+        "{after} after; seasons, trends and chance move this figure too.",
+        before=_percent(p0),
+        group=group_label,
+        after=_percent(p1),
     )
     return BeforeAfter(
         p0,
@@ -841,37 +913,85 @@ def _count_effect(fit: EffectFit, group_label: str) -> CountEffect:
     """Share change × applications to the promoted programmes after the start."""
     n = fit.post_applications
     value, low, high = (n * v / 100 for v in (fit.estimate_pp, fit.ci_low_pp, fit.ci_high_pp))
-    word = "more" if value >= 0 else "fewer"
-    sentence = (
-        f"Over the {fit.n_post_days} days counted since the start, that is about "
-        f"{abs(value):.0f} {word} applications from {group_label} (between {low:.0f} and "
-        f"{high:.0f}, counted as a share change) out of {n:,} to the promoted programmes."
-    )
+    if value >= 0:
+        sentence = msg(
+            "Over the {days} days counted since the start, that is about "
+            "{count:.0f} more applications from {group} (between {low:.0f} and "
+            "{high:.0f}, counted as a share change) out of {total} to the promoted programmes.",
+            days=fit.n_post_days,
+            count=abs(value),
+            group=group_label,
+            low=low,
+            high=high,
+            total=wording.count(n),
+        )
+    else:
+        sentence = msg(
+            "Over the {days} days counted since the start, that is about "
+            "{count:.0f} fewer applications from {group} (between {low:.0f} and "
+            "{high:.0f}, counted as a share change) out of {total} to the promoted programmes.",
+            days=fit.n_post_days,
+            count=abs(value),
+            group=group_label,
+            low=low,
+            high=high,
+            total=wording.count(n),
+        )
     return CountEffect(value, low, high, n, sentence)
 
 
 def _reading(fit: EffectFit, verdict: Verdict, mde: float, group_label: str) -> str:
     """One sentence a comms person can repeat without misleading anyone."""
     estimate, low, high = fit.estimate_pp, fit.ci_low_pp, fit.ci_high_pp
-    subject = f"The share of applications from {group_label} to the promoted programmes"
     if verdict == "effect":
-        direction = "rose" if estimate > 0 else "fell"
         near, far = sorted((abs(low), abs(high)))
-        against = (
-            "above its earlier trend; without comparison programmes this is a weaker estimate, "
-            "so treat it with care"
-            if fit.weaker
-            else "more than in the comparison programmes; that is unlikely to be chance"
+        # Whole sentences (rose or fell, with or without comparison), so each translates
+        # naturally.
+        values: dict[str, object] = {
+            "group": group_label,
+            "change": wording.decimal(abs(estimate), 1),
+            "near": wording.decimal(near, 1),
+            "far": wording.decimal(far, 1),
+        }
+        if estimate > 0 and fit.weaker:
+            return msg(
+                "The share of applications from {group} to the promoted programmes rose by "
+                "about {change} points (between {near} and {far}) above its earlier "
+                "trend; without comparison programmes this is a weaker estimate, so treat it "
+                "with care.",
+                **values,
+            )
+        if estimate > 0:
+            return msg(
+                "The share of applications from {group} to the promoted programmes rose by "
+                "about {change} points (between {near} and {far}) more than in the "
+                "comparison programmes; that is unlikely to be chance.",
+                **values,
+            )
+        if fit.weaker:
+            return msg(
+                "The share of applications from {group} to the promoted programmes fell by "
+                "about {change} points (between {near} and {far}) above its earlier "
+                "trend; without comparison programmes this is a weaker estimate, so treat it "
+                "with care.",
+                **values,
+            )
+        return msg(
+            "The share of applications from {group} to the promoted programmes fell by "
+            "about {change} points (between {near} and {far}) more than in the "
+            "comparison programmes; that is unlikely to be chance.",
+            **values,
         )
-        return (
-            f"{subject} {direction} by about {abs(estimate):.1f} points (between {near:.1f} and "
-            f"{far:.1f}) {against}."
-        )
-    return (
-        f"We cannot tell whether the campaign changed the share of applications from "
-        f"{group_label}: the change, about {estimate:+.1f} points (between {low:+.1f} and "
-        f"{high:+.1f}), could be chance, and only a change of about {mde:.1f} points or more "
-        "would usually show up."
+    return msg(
+        "We cannot tell whether the campaign changed the share of applications from "
+        "{group}: the change, about {change} points (between {low} and "
+        "{high}), could be chance, and only a change of about {mde} points or more "
+        "would usually show up.",
+        group=group_label,
+        change=wording.decimal(estimate, 1, plus=True),
+        low=wording.decimal(low, 1, plus=True),
+        high=wording.decimal(high, 1, plus=True),
+        mde=wording.decimal(mde, 1),
     )
 
 
@@ -903,7 +1023,9 @@ def _refusal(sentence: str, alpha: float) -> EffectEstimate:
 def planned_mde_pp(share: float, applications_before: int, applications_after: int) -> float:
     """Rule of thumb before a campaign: the smallest lift in points found 80 % of the time."""
     if not 0 < share < 1 or applications_before <= 0 or applications_after <= 0:
-        raise InvalidInput("A planned share needs a share between 0 and 1 and some applications.")
+        raise InvalidInput(
+            N_("A planned share needs a share between 0 and 1 and some applications.")
+        )
     variance = 2 * share * (1 - share) * (1 / applications_after + 1 / applications_before)
     return 100 * 2.8 * math.sqrt(variance) * 1.1
 
@@ -932,18 +1054,27 @@ def share_with_interval(
     # Jeffreys rather than Wilson: the interval and the probability then come from the same
     # posterior, so a target below the interval is always "very likely reached".
     if n <= 0 or not 0 <= successes <= n:
-        raise InvalidInput("A share needs at least one application and a count between 0 and n.")
+        raise InvalidInput(
+            N_("A share needs at least one application and a count between 0 and n.")
+        )
     if not 0 < target < 1 or not 0 < alpha < 1:
-        raise InvalidInput("The target and the significance level must be between 0 and 1.")
+        raise InvalidInput(N_("The target and the significance level must be between 0 and 1."))
     posterior = stats.beta(successes + 0.5, n - successes + 0.5)
     low = 0.0 if successes == 0 else float(posterior.ppf(alpha / 2))
     high = 1.0 if successes == n else float(posterior.ppf(1 - alpha / 2))
     probability = float(posterior.sf(target))
     share = successes / n
-    sentence = (
-        f"{_percent(share)} ({successes:,} of {n:,}), likely between {_percent(low)} and "
-        f"{_percent(high)}; the chance that the true share has reached the {_percent(target, 0)} "
-        f"target is {_chance(probability)}."
+    sentence = msg(
+        "{share} ({successes} of {n}), likely between {low} and "
+        "{high}; the chance that the true share has reached the {target} "
+        "target is {chance}.",
+        share=_percent(share),
+        successes=wording.count(successes),
+        n=wording.count(n),
+        low=_percent(low),
+        high=_percent(high),
+        target=_percent(target, 0),
+        chance=_chance(probability),
     )
     return ShareEstimate(successes, n, share, low, high, target, probability, sentence)
 
@@ -980,9 +1111,9 @@ def gap_per_month(
     The pace defaults to the average so far (G and N over `months_seen`).
     """
     if not 0 < target < 1 or months_left <= 0 or group < 0 or total < group:
-        raise InvalidInput("A target gap needs a target between 0 and 1, time left and counts.")
+        raise InvalidInput(N_("A target gap needs a target between 0 and 1, time left and counts."))
     if (group_per_month is None or total_per_month is None) and months_seen <= 0:
-        raise InvalidInput("The pace needs a period of at least a few days behind it.")
+        raise InvalidInput(N_("The pace needs a period of at least a few days behind it."))
     g = group / months_seen if group_per_month is None else group_per_month
     t = total / months_seen if total_per_month is None else total_per_month
     group_at_date, total_at_date = group + g * months_left, total + t * months_left
@@ -991,15 +1122,20 @@ def gap_per_month(
     needed = max(0.0, needed)
     current = group / total if total else 0.0
     if needed == 0:
-        sentence = (
-            f"At the current pace the share would be {_percent(projected)} by then, which meets "
-            f"the {_percent(target, 0)} target."
+        sentence = msg(
+            "At the current pace the share would be {projected} by then, which meets "
+            "the {target} target.",
+            projected=_percent(projected),
+            target=_percent(target, 0),
         )
     else:
-        sentence = (
-            f"At the current pace the share would be {_percent(projected)} by then; reaching "
-            f"{_percent(target, 0)} takes about {math.ceil(needed)} more applications from the "
-            "group each month."
+        sentence = msg(
+            "At the current pace the share would be {projected} by then; reaching "
+            "{target} takes about {needed} more applications from the "
+            "group each month.",
+            projected=_percent(projected),
+            target=_percent(target, 0),
+            needed=math.ceil(needed),
         )
     return TargetGap(target, current, g, t, months_left, needed, projected, sentence)
 
@@ -1012,7 +1148,7 @@ def months_to_target(
     Solves (G + g·k) / (N + t·k) = T for k: k = (T·N − G) / (g − T·t), when g/t > T.
     """
     if not 0 < target < 1 or group < 0 or total < group:
-        raise InvalidInput("A target needs a share between 0 and 1 and counts.")
+        raise InvalidInput(N_("A target needs a share between 0 and 1 and counts."))
     if total > 0 and group / total >= target:
         return 0.0
     if total_per_month <= 0 or group_per_month / total_per_month <= target:
@@ -1021,19 +1157,21 @@ def months_to_target(
 
 
 def _p(p_value: float) -> str:
-    return "p < 0.01" if p_value < 0.01 else f"p = {p_value:.2f}"
+    if p_value < 0.01:
+        return N_("p < 0.01")
+    return msg("p = {value}", value=wording.decimal(p_value, 2))
 
 
 def _percent(value: float, decimals: int = 1) -> str:
-    return f"{100 * value:.{decimals}f} %"
+    return wording.percent(value, decimals)
 
 
 def _chance(probability: float) -> str:
     if probability < 0.01:
-        return "under 1 %"
+        return N_("under 1 %")
     if probability > 0.99:
-        return "over 99 %"
-    return f"about {100 * probability:.0f} %"
+        return N_("over 99 %")
+    return msg("about {percent}", percent=wording.percent(probability, 0))
 
 
 # --- Hiding small cells -------------------------------------------------------------------------
@@ -1054,13 +1192,18 @@ class Suppressed:
         """The sentence to show under a table with hidden cells ('' when nothing is hidden)."""
         if not self.hidden.to_numpy().any():
             return ""
-        note = (
-            f"Counts under {self.threshold} are hidden, and a few others with them so that "
-            "totals cannot reveal them."
-        )
         if not self.protected:
-            note += f" Some totals are under {self.threshold} too: hide them before showing them."
-        return note
+            return msg(
+                "Counts under {threshold} are hidden, and a few others with them so that "
+                "totals cannot reveal them. Some totals are under {threshold} too: hide them "
+                "before showing them.",
+                threshold=self.threshold,
+            )
+        return msg(
+            "Counts under {threshold} are hidden, and a few others with them so that "
+            "totals cannot reveal them.",
+            threshold=self.threshold,
+        )
 
 
 def suppress(
@@ -1076,13 +1219,15 @@ def suppress(
     cell whose value is still pinned down gets a companion, and both rules run again.
     """
     if threshold < 1:
-        raise InvalidInput("The suppression threshold must be at least 1.")
+        raise InvalidInput(N_("The suppression threshold must be at least 1."))
     missing = [c for c in count_columns if c not in table.columns]
     if missing:
-        raise InvalidInput(f"The table has no column(s) {', '.join(missing)} to protect.")
+        raise InvalidInput(
+            msg("The table has no column(s) {columns} to protect.", columns=", ".join(missing))
+        )
     values = table[count_columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if np.isnan(values).any() or (values < 0).any():
-        raise InvalidInput("Counts to protect must be numbers of zero or more.")
+        raise InvalidInput(N_("Counts to protect must be numbers of zero or more."))
     small = (values < threshold) & ((values > 0) | hide_zeros)
     hidden = small.copy()
     # Cells the public totals give away even with every cell hidden (a row adding up to 0, say):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from campaigns.i18n import Msg
+
 
 class SpotlightError(Exception):
     """Something the user can act on; the message is shown as it is."""
@@ -50,5 +54,12 @@ class InvalidFields(InvalidInput):
     """A form has problems; `fields` maps each field name to its sentence."""
 
     def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__(" ".join(fields.values()))
+        super().__init__(joined_sentences(fields.values()))
         self.fields = fields
+
+
+def joined_sentences(sentences: Iterable[str]) -> str:
+    """Sentences side by side, each still translatable where the whole is shown."""
+    parts = {f"sentence_{index}": sentence for index, sentence in enumerate(sentences)}
+    # A template of placeholders only: there are no words of its own to translate.
+    return Msg(" ".join("{" + name + "}" for name in parts), **parts)

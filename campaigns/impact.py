@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from campaigns.auth import Actor, Permission, require
 from campaigns.db import read_only
 from campaigns.errors import InvalidInput, NotFound
+from campaigns.i18n import N_, msg
 from campaigns.models import (
     Application,
     Campaign,
@@ -27,15 +28,15 @@ from campaigns.models import (
 )
 
 GROUPS = {
-    "women": "Women",
-    "disability": "People with a disability",
-    "jobseeker": "Jobseekers",
-    "low_qualification": "People with low or no qualifications",
-    "disadvantaged_area": "Residents of disadvantaged areas",
-    "refugee": "Refugees",
+    "women": N_("Women"),
+    "disability": N_("People with a disability"),
+    "jobseeker": N_("Jobseekers"),
+    "low_qualification": N_("People with low or no qualifications"),
+    "disadvantaged_area": N_("Residents of disadvantaged areas"),
+    "refugee": N_("Refugees"),
 }
 SENSITIVE_GROUPS = ("disability",)
-UNTRACKED = (
+UNTRACKED = N_(
     "These are lower bounds: only applications that arrived through a tracked link are counted. "
     "People who saw a post and applied later, from another device, an in-app browser or with "
     "cookies refused, are not credited to it."
@@ -151,10 +152,10 @@ def attribution(db: Engine, actor: Actor, campaign_id: int, thresholds: Threshol
         rows.append(
             {"group": label, "applications": count, "threshold": threshold_for(group, thresholds)}
         )
-    by_group = pd.DataFrame(rows, columns=["group", "applications", "threshold"])
+    by_group = pd.DataFrame(rows, columns=[N_("group"), N_("applications"), "threshold"])
     total = len(frame)
     by_group = _suppress_each(by_group, total)
-    by_group["share"] = [
+    by_group[N_("share")] = [
         None if pd.isna(v) or not total else float(v) / total for v in by_group["applications"]
     ]
     in_target = pd.Series(False, index=frame.index)
@@ -165,15 +166,15 @@ def attribution(db: Engine, actor: Actor, campaign_id: int, thresholds: Threshol
     channels = sorted(set(frame["channel"].dropna()) | set(clicks))
     by_channel = pd.DataFrame(
         {
-            "channel": channels,
-            "link clicks": [clicks.get(c, 0.0) for c in channels],
+            N_("channel"): channels,
+            N_("link clicks"): [clicks.get(c, 0.0) for c in channels],
             "applications": [int((frame["channel"] == c).sum()) for c in channels],
-            "from target groups": [
+            N_("from target groups"): [
                 int(((frame["channel"] == c) & in_target).sum()) for c in channels
             ],
         }
     )
-    by_channel["applications per 100 clicks"] = [
+    by_channel[N_("applications per 100 clicks")] = [
         None if not k else 100 * a / k
         for a, k in zip(by_channel["applications"], by_channel["link clicks"], strict=True)
     ]
@@ -201,7 +202,7 @@ def attribution(db: Engine, actor: Actor, campaign_id: int, thresholds: Threshol
     by_person = pd.DataFrame(
         [{"role model": n, "applications": c[0], "from target groups": c[1]}
          for n, c in sorted(person_rows.items(), key=lambda item: -item[1][0])],
-        columns=["role model", "applications", "from target groups"],
+        columns=[N_("role model"), "applications", "from target groups"],
     )  # fmt: skip
     by_person = suppress(
         by_person, ["applications", "from target groups"], thresholds.sensitive
@@ -248,21 +249,29 @@ def effect_input(
     """Daily applications to the promoted and comparison programmes, and those from the group."""
     require(actor, Permission.VIEW_DASHBOARDS)
     if group not in GROUPS:
-        raise InvalidInput(f"“{group}” is not a group Spotlight measures ({', '.join(GROUPS)}).")
+        raise InvalidInput(
+            msg(
+                "“{group}” is not a group Spotlight measures ({groups}).",
+                group=group,
+                groups=", ".join(GROUPS),
+            )
+        )
     if group in SENSITIVE_GROUPS:
         require(actor, Permission.VIEW_SENSITIVE)
     if campaign_code is not None:
         with read_only(db) as session:
             campaign = session.scalar(select(Campaign).where(Campaign.code == campaign_code))
             if campaign is None:
-                raise NotFound(f"There is no campaign with the code “{campaign_code}”.")
+                raise NotFound(
+                    msg("There is no campaign with the code “{code}”.", code=campaign_code)
+                )
             programmes = programmes or tuple(campaign.programmes)
             comparison = comparison or tuple(campaign.comparison_programmes)
             start, end = start or campaign.starts_on, end or campaign.ends_on
     if not programmes:
-        raise InvalidInput("Name the programmes the campaign promoted.")
+        raise InvalidInput(N_("Name the programmes the campaign promoted."))
     if start is None or end is None or end < start:
-        raise InvalidInput("Give the campaign's start and end, the end after the start.")
+        raise InvalidInput(N_("Give the campaign's start and end, the end after the start."))
     frame = _frame(db, Application.programme.in_((*programmes, *comparison)))
     if frame.empty:
         daily = pd.DataFrame(columns=["day", "arm", "total", "group", "undisclosed"])
@@ -302,3 +311,18 @@ def first_day(db: Engine) -> date | None:
 def since_days(days: int, today: date | None = None) -> date:
     """The day `days` before today."""
     return (today or date.today()) - timedelta(days=days)
+
+
+def suppress_shares(
+    frame: pd.DataFrame, threshold: int, total: str = "applications"
+) -> pd.DataFrame:
+    """Shares without the counts behind them; a share is blank where it would reveal fewer than
+    `threshold` people in the group, or outside it, among the `total` of its row."""
+    if frame.empty:
+        return frame.drop(columns=[total, "count"], errors="ignore")
+    group = (frame[total] * frame["share"]).round()
+    rest = frame[total] - group
+    small = ((group > 0) & (group < threshold)) | ((rest > 0) & (rest < threshold))
+    shown = frame.drop(columns=[total, "count"], errors="ignore").copy()
+    shown["share"] = shown["share"].where(~small)
+    return shown

@@ -1,4 +1,4 @@
-"""Background rendering with Huey: SQLite by default, Redis for several machines.
+"""Background jobs with Huey (renders, reports): SQLite by default, Redis for several machines.
 
 The worker is `python -m campaigns worker` (`make run` starts it beside the app). Jobs wait in the
 queue across restarts; a worker that starts again requeues versions it left half-rendered.
@@ -7,18 +7,24 @@ queue across restarts; a worker that starts again requeues versions it left half
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import Engine
 
 from campaigns import portraits, posts
-from campaigns.auth import SYSTEM
+from campaigns.auth import SYSTEM, Actor, Role
 from campaigns.config import Settings, load_settings
 from campaigns.db import make_engine
 from campaigns.storage import MediaStore, open_store
+
+if TYPE_CHECKING:  # the reports load WeasyPrint; the renderer's worker imports them on demand
+    from campaigns.reports import ReportRequest
+    from campaigns.reports.jobs import ReportStatus
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,54 @@ def retention_task() -> None:
         db, store, SYSTEM, today=date.today(), days=settings.media_retention_days
     )
     log.info("retention: %s", report.sentence())
+
+
+@huey.task()
+def report_task(job_id: str, request: dict[str, str], actor: dict[str, Any]) -> None:
+    """Make a report in the background; its status and file are kept for the page to fetch."""
+    from campaigns.reports import ReportRequest, report_settings
+    from campaigns.reports.jobs import run_report_job
+
+    db, store, _ = _resources()
+    who = Actor(actor.get("user_id"), str(actor["email"]), Role(actor["role"]))
+    wanted = ReportRequest(
+        kind=request["kind"],  # type: ignore[arg-type]  # checked when it was queued
+        subject=request["subject"], language=request["language"],
+        format=request["format"],  # type: ignore[arg-type]
+    )  # fmt: skip
+    run_report_job(
+        db, store, who, wanted, report_settings(load_settings()), job_id,
+        lambda status: huey.put(_report_status_key(job_id), status.as_dict()),
+    )  # fmt: skip
+
+
+def _report_status_key(job_id: str) -> str:
+    return f"spotlight-report:{job_id}"
+
+
+def enqueue_report(request: ReportRequest, actor: Actor) -> str:
+    """Queue a report (refused at once, with a sentence, when it cannot be made); its job id."""
+    from campaigns.reports import check_request
+    from campaigns.reports.jobs import ReportStatus
+
+    check_request(request)
+    job_id = uuid.uuid4().hex
+    huey.put(_report_status_key(job_id), ReportStatus(job_id, "queued").as_dict())
+    report_task(
+        job_id,
+        {"kind": request.kind, "subject": request.subject, "language": request.language,
+         "format": request.format},
+        {"user_id": actor.user_id, "email": actor.email, "role": actor.role.value},
+    )  # fmt: skip
+    return job_id
+
+
+def report_status(job_id: str) -> ReportStatus | None:
+    """Where a queued report stands, or None when the queue knows no such job."""
+    from campaigns.reports.jobs import ReportStatus
+
+    found = huey.get(_report_status_key(job_id), peek=True)
+    return ReportStatus.from_dict(found) if isinstance(found, dict) else None
 
 
 @huey.on_startup()

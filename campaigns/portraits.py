@@ -20,6 +20,7 @@ from campaigns.auth import Actor, Permission, require
 from campaigns.consent import may_use
 from campaigns.db import read_only, transaction, utcnow
 from campaigns.errors import Conflict, InvalidFields, InvalidInput, NotFound, SpotlightError
+from campaigns.i18n import N_, msg
 from campaigns.media import captions as captions_mod
 from campaigns.media.ffmpeg import RenderCancelled, RenderFailed
 from campaigns.media.frames import frame_at
@@ -34,7 +35,10 @@ log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 HEARTBEAT_STALE = timedelta(minutes=2)
 MAX_ATTEMPTS = 2
-DISK_FULL = "The server ran out of disk space while rendering; ask an administrator to free some."
+DISK_FULL = N_(
+    "The server ran out of disk space while rendering; ask an administrator to free some."
+)
+INTERNAL_ERROR = N_("Rendering stopped because of an internal error.")
 # Which consent channel each network's versions are published on.
 PRESET_CHANNEL = {
     "instagram": "instagram",
@@ -45,13 +49,13 @@ PRESET_CHANNEL = {
     "x": "x",
 }
 STATUS_LABELS = {
-    "queued": "Waiting",
-    "rendering": "Rendering",
-    "cancelling": "Cancelling",
-    "done": "Ready",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
-    "blocked": "Blocked",
+    "queued": N_("Waiting"),
+    "rendering": N_("Rendering"),
+    "cancelling": N_("Cancelling"),
+    "done": N_("Ready"),
+    "failed": N_("Failed"),
+    "cancelled": N_("Cancelled"),
+    "blocked": N_("Blocked"),
 }
 
 
@@ -79,11 +83,11 @@ class PortraitInput:
 def _check_input(data: PortraitInput) -> None:
     problems: dict[str, str] = {}
     if not data.title.strip():
-        problems["title"] = "Give the portrait a title."
+        problems["title"] = N_("Give the portrait a title.")
     if not data.role_model_ids:
-        problems["role_models"] = "Say who is featured in the portrait."
+        problems["role_models"] = N_("Say who is featured in the portrait.")
     if not data.alt_text.strip():
-        problems["alt_text"] = (
+        problems["alt_text"] = N_(
             "Describe the video in a sentence for people who cannot see it (alt text)."
         )
     if problems:
@@ -98,7 +102,10 @@ def _copy_to(source: BinaryIO, target: Path, limit: int) -> tuple[int, str]:
             size += len(chunk)
             if size > limit:
                 raise InvalidInput(
-                    f"This video is larger than {limit // (1024 * 1024)} MB, the most we accept."
+                    msg(
+                        "This video is larger than {limit} MB, the most we accept.",
+                        limit=limit // (1024 * 1024),
+                    )
                 )
             digest.update(chunk)
             out.write(chunk)
@@ -123,7 +130,11 @@ def add_portrait(
     if suffix not in ACCEPTED_EXTENSIONS:
         kinds = ", ".join(e.lstrip(".").upper() for e in ACCEPTED_EXTENSIONS)
         raise InvalidInput(
-            f"Spotlight takes videos as {kinds} files; “{PurePath(filename).name}” is not one."
+            msg(
+                "Spotlight takes videos as {kinds} files; “{name}” is not one.",
+                kinds=kinds,
+                name=PurePath(filename).name,
+            )
         )
     with tempfile.TemporaryDirectory(prefix="spotlight-upload-") as folder:
         local = Path(folder) / f"upload{suffix}"
@@ -134,7 +145,11 @@ def add_portrait(
             ).first()
         if existing is not None:
             raise Conflict(
-                f"This exact video is already in Spotlight as “{existing.title}” (#{existing.id})."
+                msg(
+                    "This exact video is already in Spotlight as “{title}” (#{id}).",
+                    title=existing.title,
+                    id=existing.id,
+                )
             )
         probe = probe_video(local)
         with transaction(db) as session:
@@ -142,7 +157,7 @@ def add_portrait(
                 select(RoleModel.id).where(RoleModel.id.in_(data.role_model_ids))
             ).all()
             if len(people) != len(set(data.role_model_ids)):
-                raise NotFound("One of the people chosen is no longer in the catalogue.")
+                raise NotFound(N_("One of the people chosen is no longer in the catalogue."))
             portrait = Portrait(
                 title=data.title.strip(),
                 language=data.language.strip() or "fr",
@@ -231,21 +246,25 @@ def set_framing(
         portrait = _get(session, portrait_id)
         if expected is not None and framing_of(portrait) != expected:
             raise Conflict(
-                "Someone else saved the framing of this portrait while you were changing it. "
-                "Yours was not saved: reload the page to see theirs, then set yours again."
+                N_(
+                    "Someone else saved the framing of this portrait while you were changing it. "
+                    "Yours was not saved: reload the page to see theirs, then set yours again."
+                )
             )
         end = framing.trim_end_s if framing.trim_end_s is not None else portrait.duration_s
         problems: dict[str, str] = {}
         if not (0 <= framing.focal_x <= 1 and 0 <= framing.focal_y <= 1):
-            problems["focal"] = "The focal point must be inside the picture."
+            problems["focal"] = N_("The focal point must be inside the picture.")
         if framing.reframe not in ("crop", "blur"):
-            problems["reframe"] = "Choose crop or blurred background."
+            problems["reframe"] = N_("Choose crop or blurred background.")
         if not 0 <= framing.trim_start_s < end <= portrait.duration_s + 0.01:
-            problems["trim"] = "The end of the trim must come after its start, within the video."
+            problems["trim"] = N_(
+                "The end of the trim must come after its start, within the video."
+            )
         elif end - framing.trim_start_s < 1:
-            problems["trim"] = "Keep at least one second of video."
+            problems["trim"] = N_("Keep at least one second of video.")
         if not framing.trim_start_s <= framing.cover_at_s <= end:
-            problems["cover"] = "Choose the cover image inside the kept part of the video."
+            problems["cover"] = N_("Choose the cover image inside the kept part of the video.")
         if problems:
             raise InvalidFields(problems)
         portrait.focal_x, portrait.focal_y = framing.focal_x, framing.focal_y
@@ -288,10 +307,45 @@ def set_captions(
         return check
 
 
+def describe_portrait(
+    db: Engine, actor: Actor, portrait_id: int, alt_text: str, transcript: str
+) -> None:
+    """Save the portrait's alt text and transcript, then check its posts again.
+
+    The alt text cannot be left empty; the transcript may be, and its posts then carry a warning.
+    """
+    require(actor, Permission.EDIT_CONTENT)
+    if not alt_text.strip():
+        raise InvalidFields(
+            {
+                "alt_text": N_(
+                    "Describe the video in a sentence for people who cannot see it (alt text)."
+                )
+            }
+        )
+    with transaction(db) as session:
+        portrait = _get(session, portrait_id)
+        changed = [
+            name
+            for name, old, new in (
+                ("alt text", portrait.alt_text, alt_text.strip()),
+                ("transcript", portrait.transcript, transcript.strip()),
+            )
+            if old != new
+        ]
+        portrait.alt_text, portrait.transcript = alt_text.strip(), transcript.strip()
+        # Which fields changed, not their words: a transcript may tell of a person's health.
+        audit.record(session, actor, "describe_portrait", "portrait", portrait.id,
+                     {"changed": changed})  # fmt: skip
+    from campaigns.posts import recheck_posts  # posts imports this module
+
+    recheck_posts(db)
+
+
 def _get(session: Session, portrait_id: int) -> Portrait:
     portrait = session.get(Portrait, portrait_id)
     if portrait is None:
-        raise NotFound("This portrait does not exist any more.")
+        raise NotFound(N_("This portrait does not exist any more."))
     return portrait
 
 
@@ -332,14 +386,19 @@ def request_versions(
     """Queue the versions that consent and network limits allow; say why the others cannot be."""
     require(actor, Permission.EDIT_CONTENT)
     if not preset_names:
-        raise InvalidInput("Choose at least one network version to make.")
+        raise InvalidInput(N_("Choose at least one network version to make."))
     day = on or date.today()
     refused: list[Refusal] = []
     allowed: list[str] = []
     with read_only(db) as session:
         portrait = _get(session, portrait_id)
         if portrait.do_not_use:
-            raise Conflict(f"This portrait is marked do not use: {portrait.do_not_use_reason}")
+            raise Conflict(
+                msg(
+                    "This portrait is marked do not use: {reason}",
+                    reason=portrait.do_not_use_reason,
+                )
+            )
         people = _featured(session, portrait_id)
         kept = (portrait.trim_end_s or portrait.duration_s) - portrait.trim_start_s
     for name in dict.fromkeys(preset_names):
@@ -351,7 +410,9 @@ def request_versions(
             if not decision.allowed
         ]
         if reasons:
-            refused.append(Refusal(name, f"{preset.label}: {reasons[0]}"))
+            refused.append(
+                Refusal(name, msg("{name}: {reason}", name=preset.label, reason=reasons[0]))
+            )
             continue
         reason = check_fits(preset, kept)
         if reason and not (trim_to_fit and kept > preset.max_duration_s):
@@ -385,14 +446,14 @@ def cancel_version(db: Engine, actor: Actor, version_id: int) -> None:
     with transaction(db) as session:
         version = session.get(PortraitVersion, version_id)
         if version is None:
-            raise NotFound("This version does not exist any more.")
+            raise NotFound(N_("This version does not exist any more."))
         if version.status == "queued":
             version.status = "cancelled"
             version.finished_at = utcnow()
         elif version.status == "rendering":
             version.status = "cancelling"
         else:
-            raise Conflict("Only versions that are waiting or rendering can be cancelled.")
+            raise Conflict(N_("Only versions that are waiting or rendering can be cancelled."))
         audit.record(session, actor, "cancel_version", "portrait_version", version.id)
 
 
@@ -465,13 +526,13 @@ def render_queued(db: Engine, store: MediaStore, version_ids: Sequence[int], spe
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
             log.exception("rendering portrait %s failed", portrait.id)
-            _finish(db, owned, "failed", "Rendering stopped because of an internal error.", "")
+            _finish(db, owned, "failed", INTERNAL_ERROR, "")
             raise
         log.warning("rendering portrait %s stopped: %s", portrait.id, exc)
         _finish(db, owned, "failed", DISK_FULL, "")
     except Exception:
         log.exception("rendering portrait %s failed", portrait.id)
-        _finish(db, owned, "failed", "Rendering stopped because of an internal error.", "")
+        _finish(db, owned, "failed", INTERNAL_ERROR, "")
         raise
 
 
@@ -586,6 +647,10 @@ def _save_results(
                 version.captions_key = put(
                     f"{base}/{version.preset}.srt", captions_path, "application/x-subrip"
                 )
+            # Burned-in captions leave no file behind: the version records that it carries them.
+            version.captions_burned = (
+                captions_path is not None and get_preset(version.preset).captions == "burn"
+            )
             version.size_bytes = result.size_bytes
             version.duration_s = result.duration_s
             version.sha256 = result.sha256
@@ -610,7 +675,7 @@ def recover_interrupted(db: Engine) -> list[int]:
                 version.status = "cancelled"
             elif version.attempts >= MAX_ATTEMPTS:
                 version.status = "failed"
-                version.error = "Rendering was interrupted twice; try again or ask for help."
+                version.error = N_("Rendering was interrupted twice; try again or ask for help.")
             else:
                 version.status = "queued"
                 requeued.append(version.id)
@@ -649,6 +714,7 @@ class VersionView:
     duration_s: float | None
     error: str
     do_not_use: bool
+    captions_burned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -694,6 +760,7 @@ def _version_view(version: PortraitVersion) -> VersionView:
         duration_s=version.duration_s,
         error=version.error,
         do_not_use=version.do_not_use,
+        captions_burned=version.captions_burned,
     )
 
 

@@ -1,4 +1,10 @@
-"""Campaigns, channel accounts and posts: planning, checks against consent and rules, workflow."""
+"""Campaigns, channel accounts and posts: planning, checks against consent and rules, workflow.
+
+A post's checks (`check_post`) give blocking reasons, which stop approval, scheduling and
+publication, and warnings, which deserve a look. The accessibility rules among them (captions,
+alt text, transcripts) are written down in `campaigns.accessibility`; their blocking reasons also
+stop a post from being sent for review, since only its author can fix them.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,25 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from campaigns import audit
+from campaigns.accessibility import check_access
 from campaigns.auth import Actor, Permission, require
 from campaigns.consent import decide, load_terms
 from campaigns.db import read_only, transaction, utcnow
-from campaigns.errors import Conflict, InvalidFields, InvalidInput, NotFound, PermissionDenied
+from campaigns.errors import (
+    Conflict,
+    InvalidFields,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    joined_sentences,
+)
+from campaigns.i18n import N_, msg
 from campaigns.media.presets import PRESETS, check_fits
 from campaigns.models import (
     Appearance,
     Campaign,
     ChannelAccount,
+    MediaAsset,
     Portrait,
     PortraitPerson,
     PortraitVersion,
@@ -41,13 +57,13 @@ from campaigns.scheduling import (
 )
 
 ACTION_PAST = {
-    "submit": "submitted for review",
-    "approve": "approved",
-    "schedule": "scheduled",
-    "publish": "marked as published",
-    "fail": "marked as failed",
-    "cancel": "cancelled",
-    "reopen": "reopened",
+    "submit": N_("submitted for review"),
+    "approve": N_("approved"),
+    "schedule": N_("scheduled"),
+    "publish": N_("marked as published"),
+    "fail": N_("marked as failed"),
+    "cancel": N_("cancelled"),
+    "reopen": N_("reopened"),
 }
 
 
@@ -73,17 +89,19 @@ def create_campaign(db: Engine, actor: Actor, data: CampaignInput) -> int:
     require(actor, Permission.EDIT_CONTENT)
     problems: dict[str, str] = {}
     if not data.name.strip():
-        problems["name"] = "Give the campaign a name."
+        problems["name"] = N_("Give the campaign a name.")
     if data.ends_on < data.starts_on:
-        problems["ends_on"] = "The campaign cannot end before it starts."
+        problems["ends_on"] = N_("The campaign cannot end before it starts.")
     if unknown := [c for c in data.channels if c not in NETWORKS]:
-        problems["channels"] = f"Unknown networks: {', '.join(unknown)}."
+        problems["channels"] = msg("Unknown networks: {networks}.", networks=", ".join(unknown))
     if problems:
         raise InvalidFields(problems)
     code = campaign_code(data.code or data.name)
     with transaction(db) as session:
         if session.scalar(select(Campaign.id).where(Campaign.code == code)):
-            raise Conflict(f"Another campaign already uses the tracking code “{code}”.")
+            raise Conflict(
+                msg("Another campaign already uses the tracking code “{code}”.", code=code)
+            )
         campaign = Campaign(
             name=data.name.strip(),
             code=code,
@@ -110,11 +128,11 @@ def create_account(
     """Add one of the school's accounts on a network."""
     require(actor, Permission.EDIT_CONTENT)
     if network not in NETWORKS:
-        raise InvalidInput(f"Choose the network: {', '.join(NETWORKS)}.")
+        raise InvalidInput(msg("Choose the network: {networks}.", networks=", ".join(NETWORKS)))
     to_utc(datetime(2026, 1, 15, 12), zone)  # refuses unknown zones with a sentence
     with transaction(db) as session:
         if session.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name.strip())):
-            raise Conflict(f"An account called “{name.strip()}” already exists.")
+            raise Conflict(msg("An account called “{name}” already exists.", name=name.strip()))
         account = ChannelAccount(
             name=name.strip(), network=network, handle=handle.strip(), language=language,
             time_zone=zone,
@@ -143,10 +161,15 @@ class PostInput:
 
 @dataclass(frozen=True, slots=True)
 class PostCheck:
-    """What stops a post (blocking) and what deserves a look (warnings)."""
+    """What stops a post (blocking) and what deserves a look (warnings).
+
+    `before_review` repeats the blocking reasons its author must fix before sending the post for
+    review: the accessibility ones (captions, alt text).
+    """
 
     blocking: tuple[str, ...]
     warnings: tuple[str, ...]
+    before_review: tuple[str, ...] = ()
 
 
 def _featured(session: Session, post: Post) -> list[int]:
@@ -162,11 +185,17 @@ STICKY_REASONS = (
 
 
 def check_post(session: Session, post: Post, today: date) -> PostCheck:
-    """Every rule a post must pass before it goes out, against the data as it is now."""
+    """Every rule a post must pass before it goes out, against the data as it is now.
+
+    Blocking: consent for each featured person on this network and date; a video version that is
+    ready, usable and fits the network; captions the network can carry; alt text on the post and
+    on its video or photo; a text the network takes. Warnings: no transcript for the video, a date
+    outside the campaign, posts too close on one account, a person featured too often.
+    """
     account = session.get(ChannelAccount, post.account_id)
     campaign = session.get(Campaign, post.campaign_id)
     if account is None or campaign is None:
-        return PostCheck(("The post's account or campaign no longer exists.",), ())
+        return PostCheck((N_("The post's account or campaign no longer exists."),), ())
     network = account.network
     local_day = to_local(post.scheduled_at, account.time_zone).date()
     # Reasons set by an erasure or the retention run cannot be seen again from the data (the
@@ -184,35 +213,40 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
     for pid in people:
         decision = decide(terms.get(pid, []), media, network, "organic", local_day)
         if not decision.allowed:
-            blocking.append(f"{names.get(pid, 'Someone featured')}: {decision.reason}")
+            blocking.append(
+                msg(
+                    "{name}: {reason}",
+                    name=names.get(pid) or N_("Someone featured"),
+                    reason=decision.reason,
+                )
+            )
+    version = (
+        session.get(PortraitVersion, post.portrait_version_id) if post.portrait_version_id else None
+    )
+    portrait = session.get(Portrait, version.portrait_id) if version is not None else None
+    misfit: str | None = None
     if post.portrait_version_id:
-        version = session.get(PortraitVersion, post.portrait_version_id)
         if version is None or version.status != "done":
-            blocking.append("The video version is not ready.")
+            blocking.append(N_("The video version is not ready."))
         else:
-            preset = PRESETS.get(version.preset)
-            portrait = session.get(Portrait, version.portrait_id)
             if version.do_not_use:
-                blocking.append("The video is marked do not use.")
+                blocking.append(N_("The video is marked do not use."))
             misfit = fit_problem(version, network)
             if misfit:
                 blocking.append(misfit)
-            elif network in BURN_IN_NETWORKS and portrait is not None and not portrait.captions_key:
-                blocking.append(
-                    f"{network_label(network)} takes no caption files: the video needs captions "
-                    "burned in (add captions to the portrait and render again)."
-                )
-            elif network in BURN_IN_NETWORKS and preset is not None and preset.captions != "burn":
-                blocking.append(
-                    f"{network_label(network)} takes no caption files and the {preset.label} "
-                    "version has its captions in a separate file: make a version for "
-                    f"{network_label(network)}, which has them burned in."
-                )
+    photo = session.get(MediaAsset, post.photo_id) if post.photo_id else None
+    access = check_access(post, network, version, portrait, photo)
+    # A version that does not fit the network has to be made again anyway, captions and all.
+    captions = None if misfit else access.captions
+    if captions:
+        blocking.append(captions)
     blocking += text_problems(post.text, post.hashtags, network)
-    if not post.alt_text.strip():
-        warnings.append("No alt text: describe the image or video for people who cannot see it.")
+    blocking += access.alt_text
+    before_review = ([captions] if captions else []) + list(access.alt_text)
+    if access.transcript:
+        warnings.append(access.transcript)
     if not campaign.starts_on <= local_day <= campaign.ends_on:
-        warnings.append("The post falls outside the campaign's dates.")
+        warnings.append(N_("The post falls outside the campaign's dates."))
     close = session.scalar(
         select(func.count(Post.id)).where(
             Post.account_id == post.account_id,
@@ -223,7 +257,9 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
         )
     )
     if close:
-        warnings.append(f"Another post on {account.name} is less than 4 hours away.")
+        warnings.append(
+            msg("Another post on {account} is less than 4 hours away.", account=account.name)
+        )
     month_start = local_day.replace(day=1)
     for pid in people:
         count = session.scalar(
@@ -238,13 +274,14 @@ def check_post(session: Session, post: Post, today: date) -> PostCheck:
         )
         if (count or 0) > MONTHLY_FEATURE_LIMIT:
             warnings.append(
-                f"{names.get(pid, 'Someone')} is featured {count} times this month "
-                f"(more than {MONTHLY_FEATURE_LIMIT})."
+                msg(
+                    "{name} is featured {count} times this month (more than {limit}).",
+                    name=names.get(pid) or N_("Someone"),
+                    count=count,
+                    limit=MONTHLY_FEATURE_LIMIT,
+                )
             )
-    return PostCheck(tuple(blocking), tuple(warnings))
-
-
-BURN_IN_NETWORKS = ("instagram", "tiktok")
+    return PostCheck(tuple(blocking), tuple(warnings), tuple(before_review))
 
 
 def fit_problem(version: PortraitVersion, network: str) -> str | None:
@@ -255,7 +292,7 @@ def fit_problem(version: PortraitVersion, network: str) -> str | None:
     """
     made_for = PRESETS.get(version.preset)
     if made_for is None:
-        return "The video version has a format Spotlight no longer knows: make it again."
+        return N_("The video version has a format Spotlight no longer knows: make it again.")
     if channel_of(version.preset) == network:
         return None
     same_frame = [
@@ -265,9 +302,12 @@ def fit_problem(version: PortraitVersion, network: str) -> str | None:
         and (p.width, p.height) == (made_for.width, made_for.height)
     ]
     if not same_frame:
-        return (
-            f"The video was made for {made_for.label} ({made_for.aspect}), a frame "
-            f"{network_label(network)} does not take: make a version for {network_label(network)}."
+        return msg(
+            "The video was made for {version} ({aspect}), a frame {network} does not take: "
+            "make a version for {network}.",
+            version=made_for.label,
+            aspect=made_for.aspect,
+            network=network_label(network),
         )
     if version.duration_s is None:  # measured when rendered; nothing more to compare before
         return None
@@ -290,7 +330,7 @@ def _people_for(session: Session, data: PostInput) -> list[int]:
         return []
     version = session.get(PortraitVersion, data.portrait_version_id)
     if version is None:
-        raise NotFound("This video version does not exist any more.")
+        raise NotFound(N_("This video version does not exist any more."))
     return list(
         session.scalars(
             select(PortraitPerson.role_model_id).where(
@@ -304,10 +344,10 @@ def _apply(session: Session, post: Post, data: PostInput, today: date) -> None:
     account = session.get(ChannelAccount, data.account_id)
     campaign = session.get(Campaign, data.campaign_id)
     if account is None or campaign is None:
-        raise NotFound("The account or campaign chosen no longer exists.")
+        raise NotFound(N_("The account or campaign chosen no longer exists."))
     planned = to_utc(data.local_time, account.time_zone)
     if planned.utc < utcnow():
-        raise InvalidFields({"time": "The publication time is in the past."})
+        raise InvalidFields({"time": N_("The publication time is in the past.")})
     post.campaign_id, post.account_id = campaign.id, account.id
     post.portrait_version_id = data.portrait_version_id
     post.text = data.text.strip()
@@ -360,7 +400,7 @@ def update_post(
             post = _get(session, post_id)
             _expect(post, expected_version)
             if post.status in ("published", "cancelled"):
-                raise Conflict("A published or cancelled post cannot be changed.")
+                raise Conflict(N_("A published or cancelled post cannot be changed."))
             _apply(session, post, data, today or date.today())
             if post.status in ("approved", "scheduled"):
                 post.status = "in_review"  # a changed post needs a fresh approval
@@ -371,8 +411,10 @@ def update_post(
 
 def _conflict() -> Conflict:
     return Conflict(
-        "Someone else saved this post while you were editing it. Your changes were not saved: "
-        "reopen the post to see theirs, then make yours again."
+        N_(
+            "Someone else saved this post while you were editing it. Your changes were not "
+            "saved: reopen the post to see theirs, then make yours again."
+        )
     )
 
 
@@ -384,7 +426,7 @@ def _expect(post: Post, expected_version: int) -> None:
 def _get(session: Session, post_id: int) -> Post:
     post = session.get(Post, post_id)
     if post is None:
-        raise NotFound("This post does not exist any more.")
+        raise NotFound(N_("This post does not exist any more."))
     return post
 
 
@@ -395,7 +437,7 @@ def move_post(
     """Move a post along its workflow (submit, approve, schedule, publish…); returns its status."""
     require(actor, Permission.EDIT_CONTENT)
     if action not in TRANSITIONS:
-        raise InvalidInput(f"Unknown step “{action}”.")
+        raise InvalidInput(msg("Unknown step “{action}”.", action=action))
     sources, target = TRANSITIONS[action]
     try:
         with transaction(db) as session:
@@ -403,20 +445,35 @@ def move_post(
             _expect(post, expected_version)
             if post.status not in sources:
                 raise Conflict(
-                    f"A post that is {post.status.replace('_', ' ')} cannot be "
-                    f"{ACTION_PAST.get(action, action)}."
+                    msg(
+                        "A post that is {status} cannot be {action}.",
+                        status=post.status.replace("_", " "),
+                        action=ACTION_PAST.get(action, action),
+                    )
                 )
             result = check_post(session, post, today or date.today())
             post.blocked_reasons, post.warnings = list(result.blocking), list(result.warnings)
+            if action == "submit" and result.before_review:
+                raise Conflict(
+                    msg(
+                        "Finish the post before sending it for review: {reasons}",
+                        reasons=joined_sentences(result.before_review),
+                    )
+                )
             if action in ("approve", "schedule", "publish") and result.blocking:
-                raise Conflict("This post is blocked: " + " ".join(result.blocking))
+                raise Conflict(
+                    msg(
+                        "This post is blocked: {reasons}",
+                        reasons=joined_sentences(result.blocking),
+                    )
+                )
             if action == "approve" and post.author == actor.email:
-                raise PermissionDenied("Someone other than the author must approve the post.")
+                raise PermissionDenied(N_("Someone other than the author must approve the post."))
             if action == "approve":
                 post.approved_by, post.approved_at = actor.email, utcnow()
             if action == "publish":
                 if not published_url.strip():
-                    raise InvalidInput("Give the post's address or id on the network.")
+                    raise InvalidInput(N_("Give the post's address or id on the network."))
                 post.published_url, post.published_at = published_url.strip(), utcnow()
                 record_appearances(session, post)
             post.status = target
@@ -453,17 +510,19 @@ def record_signoff(
     require(actor, Permission.EDIT_CONTENT)
     how = " ".join(how.split())
     if not how:
-        raise InvalidFields({"how": "Say how the person gave their sign-off (e-mail, phone…)."})
+        raise InvalidFields({"how": N_("Say how the person gave their sign-off (e-mail, phone…).")})
     if len(how) > 200:
-        raise InvalidFields({"how": "Keep “how” under 200 characters."})
+        raise InvalidFields({"how": N_("Keep “how” under 200 characters.")})
     if on > (today or date.today()):
-        raise InvalidFields({"on": "A sign-off cannot be dated in the future."})
+        raise InvalidFields({"on": N_("A sign-off cannot be dated in the future.")})
     try:
         with transaction(db) as session:
             post = _get(session, post_id)
             _expect(post, expected_version)
             if not _featured(session, post):
-                raise InvalidInput("This post features nobody, so there is no one to sign it off.")
+                raise InvalidInput(
+                    N_("This post features nobody, so there is no one to sign it off.")
+                )
             post.person_signoff_on, post.person_signoff_how = on, how
             audit.record(
                 session, actor, "record_post_signoff", "post", post.id,

@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, delete, false, inspect, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from campaigns import audit
+from campaigns import audit, wording
 from campaigns.auth import SYSTEM, Actor, Permission, require
 from campaigns.config import Settings
 from campaigns.consent import MEDIA
 from campaigns.db import ensure_schema_current, make_engine, read_only, transaction, utcnow
 from campaigns.errors import InvalidInput, NotFound, SpotlightError, StorageError
+from campaigns.i18n import N_, Msg, msg
 from campaigns.models import (
     Appearance,
     AuditEvent,
@@ -47,11 +48,29 @@ from campaigns.storage import MediaStore, open_store
 
 log = logging.getLogger(__name__)
 
-ERASURE_REASON = "A featured person asked for erasure."
-SHARED_PORTRAIT_REASON = (
+ERASURE_REASON = N_("A featured person asked for erasure.")
+SHARED_PORTRAIT_REASON = N_(
     "Someone featured in this portrait asked for erasure: re-edit it without them before any use."
 )
-RETENTION_REASON = "Its video or photo was deleted at the end of the retention period."
+RETENTION_REASON = N_("Its video or photo was deleted at the end of the retention period.")
+# The erasure report counts things in sentences the privacy officer reads on the page: one
+# template per number, so that each language writes its own plural.
+_COUNTED = {
+    "file": (N_("{count} file"), N_("{count} files")),
+    "left-over file": (N_("{count} left-over file"), N_("{count} left-over files")),
+    "consent record": (N_("{count} consent record"), N_("{count} consent records")),
+    "photo": (N_("{count} photo"), N_("{count} photos")),
+    "portrait": (N_("{count} portrait"), N_("{count} portraits")),
+    "version": (N_("{count} version"), N_("{count} versions")),
+    "planned post": (N_("{count} planned post"), N_("{count} planned posts")),
+    "published post": (N_("{count} published post"), N_("{count} published posts")),
+}
+_PLANNED_WORDS = {
+    "draft": N_("draft"),
+    "in_review": N_("in review"),
+    "approved": N_("approved"),
+    "scheduled": N_("scheduled"),
+}
 PLANNED = ("draft", "in_review", "approved", "scheduled")
 # Files are deleted only after the commit. The audit trail remembers which are still to go:
 # a "pending" line is written in the same transaction as the deletion of the rows, and a
@@ -250,7 +269,7 @@ def build_export(db: Engine, store: MediaStore, actor: Actor, person_id: int) ->
     with read_only(db) as session, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         held = _load_holdings(session, person_id)
         if held is None:
-            raise NotFound("This person is no longer in the catalogue.")
+            raise NotFound(N_("This person is no longer in the catalogue."))
         writer = _ExportWriter(archive, store)
         profile = _profile_section(held)
         consents = [_consent_entry(writer, record) for record in held.consents]
@@ -456,6 +475,13 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun if n == 1 else plural}"
 
 
+def _counted(n: int, noun: str) -> str:
+    """Like _count, but translatable where it is shown: "1 file", "3 files"."""
+    one, many = _COUNTED[noun]
+    # The templates are marked in _COUNTED; Msg keeps the chosen one so a page can translate it.
+    return Msg(one if n == 1 else many, count=n)
+
+
 def _table(rows: Iterable[Sequence[object]], header: Sequence[str]) -> list[str]:
     e = html.escape
     lines = ["<table>", "<tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>"]
@@ -577,7 +603,10 @@ def _summary_html(
         ),
         f"<h2>Audit trail ({len(trail)})</h2>",
         *_table(
-            ((t["at"], t["actor_email"], t["action"].replace("_", " ")) for t in trail),
+            (
+                (event["at"], event["actor_email"], event["action"].replace("_", " "))
+                for event in trail
+            ),
             ("When", "Who", "What"),
         ),
         "</body>",
@@ -705,12 +734,30 @@ class AffectedPost:
 
     def line(self) -> str:
         """One line describing the post."""
-        where = f" on {self.account}" if self.account else ""
         if self.status == "published":
-            return f"Post #{self.id}{where} is published ({self.url or 'no address'})."
-        return (
-            f"Post #{self.id}{where}, {self.status.replace('_', ' ')}, "
-            f"planned for {self.scheduled_at:%d %B %Y}."
+            url = self.url or N_("no address")
+            if self.account:
+                return msg(
+                    "Post #{id} on {account} is published ({url}).",
+                    id=self.id,
+                    account=self.account,
+                    url=url,
+                )
+            return msg("Post #{id} is published ({url}).", id=self.id, url=url)
+        status = _PLANNED_WORDS.get(self.status, self.status.replace("_", " "))
+        if self.account:
+            return msg(
+                "Post #{id} on {account}, {status}, planned for {day}.",
+                id=self.id,
+                account=self.account,
+                status=status,
+                day=wording.long_date(self.scheduled_at),
+            )
+        return msg(
+            "Post #{id}, {status}, planned for {day}.",
+            id=self.id,
+            status=status,
+            day=wording.long_date(self.scheduled_at),
         )
 
 
@@ -763,60 +810,97 @@ class ErasureReport:
 
     def sentence(self) -> str:
         """A one-line summary for the privacy officer."""
-        who = f"person #{self.person_id}"
+        text: str
         if self.already_erased:
-            done = f"{who.capitalize()} was already erased"
+            left = _counted(len(self.files_retried), "left-over file")
             if self.dry_run:
-                left = _count(len(self.files_retried), "left-over file")
-                return f"Dry run: {done}; {left} would be deleted again; nothing was changed."
-            text = f"{done}; {_count(len(self.files_retried), 'left-over file')} deleted."
+                return msg(
+                    "Dry run: Person #{id} was already erased; {left} would be deleted again; "
+                    "nothing was changed.",
+                    id=self.person_id,
+                    left=left,
+                )
+            text = msg(
+                "Person #{id} was already erased; {left} deleted.", id=self.person_id, left=left
+            )
         else:
-            parts = [
-                "the profile",
-                _count(self.consents, "consent record"),
-                _count(self.photos, "photo"),
-                f"{_count(len(self.portraits_deleted), 'portrait')} with "
-                f"{_count(self.versions_deleted, 'version')}",
-                _count(len(self.files), "file"),
-            ]
-            deleted = ", ".join(parts[:-1]) + f" and {parts[-1]}"
-            also = [f"{_count(len(self.posts_blocked), 'planned post')} blocked"]
+            deleted = msg(
+                "the profile, {consents}, {photos}, {portraits} with {versions} and {files}",
+                consents=_counted(self.consents, "consent record"),
+                photos=_counted(self.photos, "photo"),
+                portraits=_counted(len(self.portraits_deleted), "portrait"),
+                versions=_counted(self.versions_deleted, "version"),
+                files=_counted(len(self.files), "file"),
+            )
+            also = msg("{posts} blocked", posts=_counted(len(self.posts_blocked), "planned post"))
             if self.portraits_unlinked:
-                also.append(
-                    f"{_count(len(self.portraits_unlinked), 'portrait')} featuring other people "
-                    "kept with only the link to this person removed"
+                also = msg(
+                    "{first}; {second}",
+                    first=also,
+                    second=msg(
+                        "{portraits} featuring other people kept with only the link to this "
+                        "person removed",
+                        portraits=_counted(len(self.portraits_unlinked), "portrait"),
+                    ),
                 )
             if self.published_posts:
-                also.append(
-                    f"{_count(len(self.published_posts), 'published post')} to take down by hand"
+                also = msg(
+                    "{first}; {second}",
+                    first=also,
+                    second=msg(
+                        "{posts} to take down by hand",
+                        posts=_counted(len(self.published_posts), "published post"),
+                    ),
                 )
             if self.dry_run:
-                return (
-                    f"Dry run: erasing {who} would delete {deleted}; "
-                    f"{'; '.join(also)}; nothing was changed."
+                return msg(
+                    "Dry run: erasing person #{id} would delete {deleted}; {also}; "
+                    "nothing was changed.",
+                    id=self.person_id,
+                    deleted=deleted,
+                    also=also,
                 )
-            text = f"Erased {who}: deleted {deleted}; {'; '.join(also)}."
+            text = msg(
+                "Erased person #{id}: deleted {deleted}; {also}.",
+                id=self.person_id,
+                deleted=deleted,
+                also=also,
+            )
         if self.files_not_deleted:
-            text += f" {_count(len(self.files_not_deleted), 'file')} could not be deleted; retry."
+            text = msg(
+                "{summary} {files} could not be deleted; retry.",
+                summary=text,
+                files=_counted(len(self.files_not_deleted), "file"),
+            )
         return text
 
     def lines(self) -> list[str]:
         """The details a privacy officer acts on: posts blocked, to take down, shared portraits."""
-        block = "Would block" if self.dry_run else "Blocked"
-        lines = [
-            f"{block}: {p.line()}"
-            + (" It goes back to review." if p.status in ("approved", "scheduled") else "")
-            for p in self.posts_blocked
-        ]
-        lines += [f"Take down: {p.line()}" for p in self.published_posts]
+        lines: list[str] = []
+        for p in self.posts_blocked:
+            line = (
+                msg("Would block: {post}", post=p.line())
+                if self.dry_run
+                else msg("Blocked: {post}", post=p.line())
+            )
+            if p.status in ("approved", "scheduled"):
+                line = msg("{line} It goes back to review.", line=line)
+            lines.append(line)
+        lines += [msg("Take down: {post}", post=p.line()) for p in self.published_posts]
         lines += [
-            f"Portrait #{pid} also features other people: only the link was removed and it is "
-            "marked do-not-use; its video may still show this person (re-edit or delete it)."
+            msg(
+                "Portrait #{id} also features other people: only the link was removed and it is "
+                "marked do-not-use; its video may still show this person (re-edit or delete it).",
+                id=pid,
+            )
             for pid in self.portraits_unlinked
         ]
         if self.files_kept:
             lines.append(
-                f"{_count(len(self.files_kept), 'file')} stay: other records still use them."
+                msg(
+                    "{files} stay: other records still use them.",
+                    files=_counted(len(self.files_kept), "file"),
+                )
             )
         return lines
 
@@ -857,8 +941,11 @@ def erase_person(
             report = ErasureReport(person_id, dry_run, already_erased=True)
         else:
             raise NotFound(
-                f"There is nobody with the number {person_id} in the catalogue, "
-                "and no erasure of that number on record."
+                msg(
+                    "There is nobody with the number {id} in the catalogue, "
+                    "and no erasure of that number on record.",
+                    id=person_id,
+                )
             )
         if dry_run:
             return replace(report, files_retried=tuple(_pending_files(session)))
@@ -1095,7 +1182,7 @@ def run_retention(
     """Purge photos and portraits of people whose consent ended more than `days` ago."""
     require(actor, Permission.HANDLE_DATA_REQUESTS)
     if days < 0:
-        raise InvalidInput("The retention period must be zero days or more.")
+        raise InvalidInput(N_("The retention period must be zero days or more."))
     with _unit(db, dry_run=dry_run) as session:
         report = _purge(session, today, days, dry_run=dry_run)
         if not dry_run and (report.photos or report.portraits):

@@ -22,6 +22,7 @@ from campaigns.auth import Actor, Permission, require
 from campaigns.catalogue import CATEGORY_LABELS
 from campaigns.db import read_only, utcnow
 from campaigns.errors import NotFound
+from campaigns.i18n import N_
 from campaigns.media.presets import PRESETS
 from campaigns.models import (
     Campaign,
@@ -43,13 +44,13 @@ EVENT_LENGTH = timedelta(minutes=15)
 SUMMARY_WORDS = 8
 CSV_COLUMNS = ("date", "time", "timezone", "account", "network", "text", "link", "media file name")
 STATUS_LABELS = {
-    "draft": "Draft",
-    "in_review": "In review",
-    "approved": "Approved",
-    "scheduled": "Scheduled",
-    "published": "Published",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
+    "draft": N_("Draft"),
+    "in_review": N_("In review"),
+    "approved": N_("Approved"),
+    "scheduled": N_("Scheduled"),
+    "published": N_("Published"),
+    "failed": N_("Failed"),
+    "cancelled": N_("Cancelled"),
 }
 
 
@@ -104,7 +105,7 @@ def _detail(session: Session, post: Post) -> PostDetail:
     campaign = session.get(Campaign, post.campaign_id)
     account = session.get(ChannelAccount, post.account_id)
     if campaign is None or account is None:
-        raise NotFound("The post's account or campaign no longer exists.")
+        raise NotFound(N_("The post's account or campaign no longer exists."))
     people = _people(session, [post.id]).get(post.id, [])
     return PostDetail(
         id=post.id,
@@ -144,7 +145,7 @@ def get_post(db: Engine, actor: Actor, post_id: int) -> PostDetail:
     with read_only(db) as session:
         post = session.get(Post, post_id)
         if post is None:
-            raise NotFound("This post does not exist any more.")
+            raise NotFound(N_("This post does not exist any more."))
         return _detail(session, post)
 
 
@@ -213,7 +214,7 @@ def publishing_pack(db: Engine, store: MediaStore, actor: Actor, post_id: int) -
     with read_only(db) as session:
         post = session.get(Post, post_id)
         if post is None:
-            raise NotFound("This post does not exist any more.")
+            raise NotFound(N_("This post does not exist any more."))
         detail = _detail(session, post)
         version = (
             session.get(PortraitVersion, post.portrait_version_id)
@@ -517,7 +518,7 @@ def campaign_representation(
     with read_only(db) as session:
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
-            raise NotFound("This campaign does not exist any more.")
+            raise NotFound(N_("This campaign does not exist any more."))
         rows = session.execute(
             select(Post.id, Post.scheduled_at, ChannelAccount.time_zone)
             .join(ChannelAccount, ChannelAccount.id == Post.account_id)

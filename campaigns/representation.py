@@ -12,6 +12,7 @@ from campaigns.auth import Actor, Permission, require
 from campaigns.catalogue import CATEGORY_LABELS, KIND_LABELS
 from campaigns.consent import CHANNELS, ConsentStatus, load_terms
 from campaigns.db import read_only
+from campaigns.i18n import N_
 from campaigns.models import Appearance, RoleModel, RoleModelLabel
 
 WOMEN_INSTRUCTORS_TARGET = 0.40
@@ -91,14 +92,14 @@ def representation_overview(
             for channel in record.channels
         }
     groups: list[tuple[str, str, int]] = [
-        ("Role", KIND_LABELS.get(kind, kind), pid) for pid, (_, kind) in people.items()
+        (N_("Role"), KIND_LABELS.get(kind, kind), pid) for pid, (_, kind) in people.items()
     ]
     for pid, kind, value in labels:
         if pid in people:
             if kind == "category":
-                groups.append(("Category", CATEGORY_LABELS.get(value, value), pid))
+                groups.append((N_("Category"), CATEGORY_LABELS.get(value, value), pid))
             else:
-                groups.append(("Programme", value, pid))
+                groups.append((N_("Programme"), value, pid))
     rows: dict[tuple[str, str], dict[str, int]] = {}
     for dimension, group, pid in groups:
         row = rows.setdefault((dimension, group), {"people": 0} | {c: 0 for c in CHANNELS})
@@ -107,7 +108,7 @@ def representation_overview(
             row[channel] += 1
     availability = pd.DataFrame(
         [{"dimension": d, "group": g, **counts} for (d, g), counts in rows.items()],
-        columns=["dimension", "group", "people", *CHANNELS],
+        columns=["dimension", N_("group"), N_("people"), *CHANNELS],
     ).sort_values(["dimension", "people"], ascending=[True, False], ignore_index=True)
 
     women = {pid for pid, kind, value in labels if kind == "category" and value == "woman_in_tech"}
@@ -122,19 +123,19 @@ def representation_overview(
             {
                 "person": name,
                 "role": KIND_LABELS.get(kind, kind),
-                "last featured": last_featured.get(pid),
+                N_("last featured"): last_featured.get(pid),
             }
             for pid, (name, kind) in people.items()
             if last_featured.get(pid) is None or last_featured[pid] < cutoff
         ],
-        columns=["person", "role", "last featured"],
+        columns=[N_("person"), N_("role"), N_("last featured")],
     )
     over_exposed = pd.DataFrame(
         [
-            {"person": people[pid][0], "appearances in the last 30 days": count}
+            {"person": people[pid][0], N_("appearances in the last 30 days"): count}
             for pid, count in recent
             if pid in people and count > over_exposed_threshold
         ],
-        columns=["person", "appearances in the last 30 days"],
+        columns=[N_("person"), N_("appearances in the last 30 days")],
     )
     return Overview(availability, share, not_featured, over_exposed)

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from campaigns import wording
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 # Post text limits per network, counted in UTF-16 code units as the networks count emoji
 # (reference/platforms.md; the strictest value where sources disagree).
@@ -34,7 +36,9 @@ def campaign_code(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     code = CODE_PATTERN.sub("-", ascii_name.lower()).strip("-")
     if not code:
-        raise InvalidInput("Give the campaign a name with letters or digits for its tracking code.")
+        raise InvalidInput(
+            N_("Give the campaign a name with letters or digits for its tracking code.")
+        )
     return code[:60].rstrip("-")
 
 
@@ -44,7 +48,9 @@ def tracked_link(
     """The link with UTM parameters added (existing ones replaced, others kept)."""
     parts = urlsplit(link.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidInput(f"“{link}” is not a web address (it should start with https://).")
+        raise InvalidInput(
+            msg("“{link}” is not a web address (it should start with https://).", link=link)
+        )
     utm = {
         "utm_source": network,
         "utm_medium": "social",
@@ -75,14 +81,23 @@ def to_utc(local: datetime, zone: str) -> LocalTime:
     # A time skipped by the clocks going forward does not survive a round trip through UTC.
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local:
         raise InvalidInput(
-            f"{local:%d %B %Y at %H:%M} does not exist in {zone}: the clocks go forward that "
-            "night. Choose a time an hour later."
+            msg(
+                "{day} at {time} does not exist in {zone}: the clocks go forward that "
+                "night. Choose a time an hour later.",
+                day=wording.long_date(local),
+                time=local.strftime("%H:%M"),
+                zone=zone,
+            )
         )
     if first.utcoffset() != second.utcoffset():
         return LocalTime(
             first.astimezone(UTC),
-            f"{local:%H:%M} happens twice that night in {zone} (the clocks go back); "
-            "the post is planned for the first time.",
+            msg(
+                "{time} happens twice that night in {zone} (the clocks go back); "
+                "the post is planned for the first time.",
+                time=local.strftime("%H:%M"),
+                zone=zone,
+            ),
         )
     return LocalTime(first.astimezone(UTC), "")
 
@@ -108,20 +123,34 @@ def text_problems(text: str, hashtags: list[str], network: str) -> list[str]:
     """Why this text cannot go out on the network (empty when it can)."""
     problems: list[str] = []
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        problems.append("The text holds invisible control characters; retype or paste it again.")
+        problems.append(
+            N_("The text holds invisible control characters; retype or paste it again.")
+        )
     full = " ".join([text, *hashtags]).strip()
     limit = TEXT_LIMITS.get(network)
     length = network_length(full, network)
     if limit is not None and length > limit:
         problems.append(
-            f"The text is {length} characters long as {network_label(network)} counts them; "
-            f"the most is {limit}."
+            msg(
+                "The text is {length} characters long as {network} counts them; "
+                "the most is {limit}.",
+                length=length,
+                network=network_label(network),
+                limit=limit,
+            )
         )
     tags = set(HASHTAG_PATTERN.findall(full))
     tag_limit = HASHTAG_LIMITS.get(network)
     if tag_limit is not None and len(tags) > tag_limit:
         name = network_label(network)
-        problems.append(f"{name} takes at most {tag_limit} hashtags; this post has {len(tags)}.")
+        problems.append(
+            msg(
+                "{network} takes at most {limit} hashtags; this post has {count}.",
+                network=name,
+                limit=tag_limit,
+                count=len(tags),
+            )
+        )
     return problems
 
 

@@ -33,8 +33,12 @@ from s3transfer.exceptions import S3DownloadFailedError, S3UploadFailedError
 
 from campaigns.config import Settings
 from campaigns.errors import ConfigurationError, InvalidInput, NotFound, StorageError
+from campaigns.i18n import N_, msg
 
 logger = logging.getLogger(__name__)
+GONE = N_("This media file is no longer in the store.")
+NOTHING_SAVED = N_("nothing was saved")
+UNREAD = N_("the file could not be read")
 
 ProgressCallback = Callable[[int], None]
 """Receives the number of bytes transferred since the previous call (boto3's convention)."""
@@ -128,9 +132,13 @@ def validate_key(key: str) -> str:
     """Return key unchanged if it is a safe storage key, else raise InvalidInput."""
     if not key or len(key) > MAX_KEY_LENGTH or not _KEY_PATTERN.fullmatch(key):
         raise InvalidInput(
-            f"The storage name {key[:80]!r} is not allowed: use letters, digits, '-', '_' and '.' "
-            "in segments separated by '/', without empty or dot-led segments, "
-            f"at most {MAX_KEY_LENGTH} characters."
+            msg(
+                "The storage name {key!r} is not allowed: use letters, digits, '-', '_' and '.' "
+                "in segments separated by '/', without empty or dot-led segments, "
+                "at most {limit} characters.",
+                key=key[:80],
+                limit=MAX_KEY_LENGTH,
+            )
         )
     return key
 
@@ -160,7 +168,10 @@ def _sha256_of_file(path: Path) -> tuple[int, str]:
     except OSError as exc:
         logger.warning("Cannot read %s before storing it: %s", path, exc)
         raise StorageError(
-            f"Spotlight could not read the file to store ({_reason(exc)}); nothing was saved."
+            msg(
+                "Spotlight could not read the file to store ({problem}); nothing was saved.",
+                problem=_reason(exc),
+            )
         ) from None
     return size, digest.hexdigest()
 
@@ -224,9 +235,13 @@ class LocalStore:
     def _write_failed(self, exc: OSError) -> StorageError:
         logger.warning("Writing to media folder %s failed: %s", self.root, exc, exc_info=True)
         return StorageError(
-            f"Spotlight could not save the file in the media folder {self.root} ({_reason(exc)}); "
-            "nothing was saved. Ask an administrator to check that the folder is writable "
-            "and has free space."
+            msg(
+                "Spotlight could not save the file in the media folder {folder} ({problem}); "
+                "nothing was saved. Ask an administrator to check that the folder is writable "
+                "and has free space.",
+                folder=self.root,
+                problem=_reason(exc),
+            )
         )
 
     def put_file(
@@ -241,8 +256,10 @@ class LocalStore:
             if exc.filename == str(path):
                 logger.warning("File to store is missing: %s", path)
                 raise StorageError(
-                    "Spotlight could not read the file to store (it no longer exists); "
-                    "nothing was saved."
+                    N_(
+                        "Spotlight could not read the file to store (it no longer exists); "
+                        "nothing was saved."
+                    )
                 ) from None
             raise self._write_failed(exc) from None
         except OSError as exc:
@@ -265,24 +282,27 @@ class LocalStore:
             return target.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             logger.info("Media key %s is not in folder %s", key, self.root)
-            raise NotFound("This media file is no longer in the store.") from None
+            raise NotFound(GONE) from None
         except OSError as exc:
             logger.warning("Reading %s failed: %s", target, exc, exc_info=True)
             raise StorageError(
-                f"Spotlight could not read the file from the media folder {self.root} "
-                f"({_reason(exc)})."
+                msg(
+                    "Spotlight could not read the file from the media folder {folder} ({problem}).",
+                    folder=self.root,
+                    problem=_reason(exc),
+                )
             ) from None
 
     def download_to(self, key: str, path: Path) -> None:
         """Copy the file stored under key to path, atomically."""
         source = self._path(key)
         if not source.is_file():
-            raise NotFound("This media file is no longer in the store.")
+            raise NotFound(GONE)
         try:
             _write_atomically(Path(path), _file_chunks(source))
         except FileNotFoundError as exc:
             if exc.filename == str(source):
-                raise NotFound("This media file is no longer in the store.") from None
+                raise NotFound(GONE) from None
             raise self._copy_failed(exc) from None
         except OSError as exc:
             raise self._copy_failed(exc) from None
@@ -290,7 +310,10 @@ class LocalStore:
     def _copy_failed(self, exc: OSError) -> StorageError:
         logger.warning("Copying out of media folder %s failed: %s", self.root, exc, exc_info=True)
         return StorageError(
-            f"Spotlight could not copy the media file to a working folder ({_reason(exc)})."
+            msg(
+                "Spotlight could not copy the media file to a working folder ({problem}).",
+                problem=_reason(exc),
+            )
         )
 
     def exists(self, key: str) -> bool:
@@ -307,8 +330,12 @@ class LocalStore:
         except OSError as exc:
             logger.warning("Deleting %s failed: %s", target, exc, exc_info=True)
             raise StorageError(
-                f"Spotlight could not delete the file from the media folder {self.root} "
-                f"({_reason(exc)}); nothing was deleted."
+                msg(
+                    "Spotlight could not delete the file from the media folder {folder} "
+                    "({problem}); nothing was deleted.",
+                    folder=self.root,
+                    problem=_reason(exc),
+                )
             ) from None
 
     def list_keys(self) -> Iterator[str]:
@@ -328,8 +355,11 @@ class LocalStore:
         except OSError as exc:
             logger.warning("Listing media folder %s failed: %s", self.root, exc, exc_info=True)
             raise StorageError(
-                f"Spotlight could not list the files of the media folder {self.root} "
-                f"({_reason(exc)})."
+                msg(
+                    "Spotlight could not list the files of the media folder {folder} ({problem}).",
+                    folder=self.root,
+                    problem=_reason(exc),
+                )
             ) from None
 
     def download_url(self, key: str) -> str | None:
@@ -346,8 +376,12 @@ class LocalStore:
         except OSError as exc:
             logger.warning("Media folder %s is unusable: %s", self.root, exc, exc_info=True)
             raise StorageError(
-                f"The media folder {self.root} cannot be used ({_reason(exc)}). Ask an "
-                "administrator to check SPOTLIGHT_MEDIA_STORE and the folder's permissions."
+                msg(
+                    "The media folder {folder} cannot be used ({problem}). Ask an "
+                    "administrator to check SPOTLIGHT_MEDIA_STORE and the folder's permissions.",
+                    folder=self.root,
+                    problem=_reason(exc),
+                )
             ) from None
 
     def describe(self) -> str:
@@ -397,7 +431,7 @@ class S3Store:
         """Upload the file at path under key, in parts when it is large."""
         object_key = self._object_key(key)
         size, sha256 = _sha256_of_file(Path(path))
-        with self._translated("upload", object_key, "nothing was saved"):
+        with self._translated("upload", object_key, NOTHING_SAVED):
             self._client.upload_file(
                 str(path),
                 self.bucket,
@@ -412,7 +446,7 @@ class S3Store:
         """Upload data under key."""
         object_key = self._object_key(key)
         sha256 = hashlib.sha256(data).hexdigest()
-        with self._translated("upload", object_key, "nothing was saved"):
+        with self._translated("upload", object_key, NOTHING_SAVED):
             self._client.upload_fileobj(
                 io.BytesIO(data),
                 self.bucket,
@@ -425,7 +459,7 @@ class S3Store:
     def read_bytes(self, key: str) -> bytes:
         """Download and return the whole object stored under key."""
         object_key = self._object_key(key)
-        with self._translated("read", object_key, "the file could not be read"):
+        with self._translated("read", object_key, UNREAD):
             response = self._client.get_object(Bucket=self.bucket, Key=object_key)
             body = response["Body"]
             try:
@@ -437,14 +471,14 @@ class S3Store:
     def download_to(self, key: str, path: Path) -> None:
         """Download the object stored under key to the local file path."""
         object_key = self._object_key(key)
-        with self._translated("download", object_key, "the file could not be read"):
+        with self._translated("download", object_key, UNREAD):
             self._client.download_file(self.bucket, object_key, str(path), Config=self._transfer)
 
     def exists(self, key: str) -> bool:
         """Tell whether an object is stored under key."""
         object_key = self._object_key(key)
         try:
-            with self._translated("look-up", object_key, "Spotlight could not check the file"):
+            with self._translated("look-up", object_key, N_("Spotlight could not check the file")):
                 self._client.head_object(Bucket=self.bucket, Key=object_key)
         except NotFound:
             return False
@@ -453,12 +487,12 @@ class S3Store:
     def delete(self, key: str) -> None:
         """Delete the object stored under key; S3 accepts deleting a missing key."""
         object_key = self._object_key(key)
-        with self._translated("delete", object_key, "nothing was deleted"):
+        with self._translated("delete", object_key, N_("nothing was deleted")):
             self._client.delete_object(Bucket=self.bucket, Key=object_key)
 
     def list_keys(self) -> Iterator[str]:
         """Yield the key of every object under the store's prefix, page by page."""
-        with self._translated("listing", None, "the media files could not be listed"):
+        with self._translated("listing", None, N_("the media files could not be listed")):
             pages = self._client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=self.prefix
             )
@@ -475,7 +509,7 @@ class S3Store:
     def download_url(self, key: str) -> str:
         """Return a signed link that lets a browser fetch the object for a limited time."""
         object_key = self._object_key(key)
-        with self._translated("link", object_key, "no download link could be made"):
+        with self._translated("link", object_key, N_("no download link could be made")):
             url: str = self._client.generate_presigned_url(
                 "get_object",
                 Params={"Bucket": self.bucket, "Key": object_key},
@@ -485,7 +519,7 @@ class S3Store:
 
     def check(self) -> None:
         """Make sure the bucket exists and these credentials may use it."""
-        with self._translated("check", None, "Spotlight cannot use it"):
+        with self._translated("check", None, N_("Spotlight cannot use it")):
             self._client.head_bucket(Bucket=self.bucket)
 
     def describe(self) -> str:
@@ -516,16 +550,22 @@ class S3Store:
     def _user_error(
         self, exc: BaseException, about_object: bool, outcome: str
     ) -> StorageError | NotFound:
-        store = f"the S3 bucket {self.bucket}"
         unreachable = StorageError(
-            f"The media store (S3 bucket {self.bucket}) cannot be reached right now; {outcome}. "
-            "Try again in a few minutes or ask an administrator to check "
-            "SPOTLIGHT_S3_ENDPOINT_URL."
+            msg(
+                "The media store (S3 bucket {bucket}) cannot be reached right now; {outcome}. "
+                "Try again in a few minutes or ask an administrator to check "
+                "SPOTLIGHT_S3_ENDPOINT_URL.",
+                bucket=self.bucket,
+                outcome=outcome,
+            )
         )
         if isinstance(exc, NoCredentialsError | PartialCredentialsError | CredentialRetrievalError):
             return StorageError(
-                f"No credentials were found for {store}: set AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY or an AWS profile."
+                msg(
+                    "No credentials were found for the S3 bucket {bucket}: set AWS_ACCESS_KEY_ID "
+                    "and AWS_SECRET_ACCESS_KEY or an AWS profile.",
+                    bucket=self.bucket,
+                )
             )
         if isinstance(exc, BotoConnectionError | HTTPClientError):
             return unreachable
@@ -534,26 +574,44 @@ class S3Store:
             code = str(error.get("Code", ""))
             status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
             if about_object and code in _MISSING_OBJECT_CODES:
-                return NotFound("This media file is no longer in the store.")
+                return NotFound(GONE)
             if code in _MISSING_BUCKET_CODES | _MISSING_OBJECT_CODES | _FORBIDDEN_CODES:
                 return StorageError(
-                    f"The S3 bucket {self.bucket} does not exist or Spotlight may not use it; "
-                    f"{outcome}. Ask an administrator to check SPOTLIGHT_MEDIA_STORE."
+                    msg(
+                        "The S3 bucket {bucket} does not exist or Spotlight may not use it; "
+                        "{outcome}. Ask an administrator to check SPOTLIGHT_MEDIA_STORE.",
+                        bucket=self.bucket,
+                        outcome=outcome,
+                    )
                 )
             if code in _BAD_CREDENTIAL_CODES:
                 return StorageError(
-                    f"The credentials for {store} were refused; {outcome}. Check "
-                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the AWS profile."
+                    msg(
+                        "The credentials for the S3 bucket {bucket} were refused; {outcome}. "
+                        "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the AWS profile.",
+                        bucket=self.bucket,
+                        outcome=outcome,
+                    )
                 )
             if status >= 500 or code in _BUSY_CODES:
                 return unreachable
             return StorageError(
-                f"The media store (S3 bucket {self.bucket}) refused the request ({code}); "
-                f"{outcome}. Ask an administrator to check the S3 settings."
+                msg(
+                    "The media store (S3 bucket {bucket}) refused the request ({code}); "
+                    "{outcome}. Ask an administrator to check the S3 settings.",
+                    bucket=self.bucket,
+                    code=code,
+                    outcome=outcome,
+                )
             )
         return StorageError(
-            f"The media store (S3 bucket {self.bucket}) failed ({type(exc).__name__}); "
-            f"{outcome}. Try again, or ask an administrator to check the S3 settings."
+            msg(
+                "The media store (S3 bucket {bucket}) failed ({error}); "
+                "{outcome}. Try again, or ask an administrator to check the S3 settings.",
+                bucket=self.bucket,
+                error=type(exc).__name__,
+                outcome=outcome,
+            )
         )
 
 
@@ -590,8 +648,12 @@ def open_store(
             validate_key(prefix)
         except InvalidInput:
             raise ConfigurationError(
-                f"The setting SPOTLIGHT_MEDIA_STORE names a folder inside the bucket ({prefix}) "
-                "that Spotlight cannot use: use letters, digits, '-', '_', '.' and '/'."
+                msg(
+                    "The setting SPOTLIGHT_MEDIA_STORE names a folder inside the bucket "
+                    "({prefix}) that Spotlight cannot use: use letters, digits, '-', '_', '.' "
+                    "and '/'.",
+                    prefix=prefix,
+                )
             ) from None
     # Fresh session: the default one caches credentials for the life of the process.
     session = boto3.session.Session(region_name=settings.s3_region)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from campaigns.auth import Actor, Permission, require
 from campaigns.db import read_only
 from campaigns.effect import ShareEstimate, gap_per_month, share_with_interval
+from campaigns.i18n import N_, msg
 from campaigns.models import Application, InstructorCount
 
 
@@ -24,14 +25,15 @@ class Target:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("women_students", "Women among students of tech programmes", 0.25),
-    Target("women_instructors", "Women among tech instructors", 0.40),
-    Target("priority_students", "Students from priority groups", 0.70),
+    Target("women_students", N_("Women among students of tech programmes"), 0.25),
+    Target("women_instructors", N_("Women among tech instructors"), 0.40),
+    Target("priority_students", N_("Students from priority groups"), 0.70),
 )
+# One whole sentence per stage, so that each reads naturally once translated.
 STAGES = {
-    "applied": "Applicants",
-    "admitted": "Admitted",
-    "enrolled": "Enrolled students",
+    "applied": N_("Women among applicants of tech programmes"),
+    "admitted": N_("Women among admitted of tech programmes"),
+    "enrolled": N_("Women among enrolled students of tech programmes"),
 }
 _REACHED = {"applied": ("applied", "admitted", "enrolled"), "admitted": ("admitted", "enrolled"),
             "enrolled": ("enrolled",)}  # fmt: skip
@@ -49,7 +51,7 @@ class TargetLine:
     projected_share: float | None  # the share at the date at the current pace
 
 
-def _applications(db: Engine, since: date | None) -> pd.DataFrame:
+def _applications(db: Engine, since: date | None, until: date | None = None) -> pd.DataFrame:
     query = select(
         Application.submitted_at, Application.programme_family, Application.gender,
         Application.priority_groups, Application.disability, Application.status,
@@ -57,6 +59,11 @@ def _applications(db: Engine, since: date | None) -> pd.DataFrame:
     if since is not None:
         query = query.where(
             Application.submitted_at >= datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+        )
+    if until is not None:
+        after = until + timedelta(days=1)
+        query = query.where(
+            Application.submitted_at < datetime.combine(after, datetime.min.time(), tzinfo=UTC)
         )
     with read_only(db) as session:
         rows = session.execute(query).all()
@@ -73,12 +80,13 @@ def _priority(frame: pd.DataFrame) -> pd.Series:
 
 def targets_progress(
     db: Engine, actor: Actor, *, since: date | None = None, by: date | None = None,
-    today: date | None = None,
+    today: date | None = None, until: date | None = None,
 ) -> list[TargetLine]:  # fmt: skip
     """Each public target: women among applicants, admitted and enrolled in tech (25 %), students
-    from priority groups (70 %), women among tech instructors (40 %)."""
+    from priority groups (70 %), women among tech instructors (40 %). With `until`, only
+    applications submitted up to that day count, and instructors of terms up to its year."""
     require(actor, Permission.VIEW_DASHBOARDS)
-    frame = _applications(db, since)
+    frame = _applications(db, since, until)
     tech = frame[frame["family"] == "tech"]
     lines: list[TargetLine] = []
     day = today or date.today()
@@ -88,20 +96,22 @@ def targets_progress(
         people = tech[tech["status"].isin(_REACHED[stage])]
         women = int((people["gender"] == "woman").sum())
         lines.append(
-            _line(f"women_{stage}", f"Women among {label.lower()} of tech programmes", 0.25,
-                  women, len(people), months_seen, months_left)
+            _line(f"women_{stage}", label, 0.25, women, len(people), months_seen, months_left)
         )  # fmt: skip
     students = frame[frame["status"] == "enrolled"]
     lines.append(
-        _line("priority_students", "Students from priority groups (incl. disability)", 0.70,
+        _line("priority_students", N_("Students from priority groups (incl. disability)"), 0.70,
               int(_priority(students).sum()), len(students), months_seen, months_left)
     )  # fmt: skip
     with read_only(db) as session:
-        latest = session.scalar(select(InstructorCount).order_by(InstructorCount.term.desc()))
+        terms = select(InstructorCount).order_by(InstructorCount.term.desc())
+        if until is not None:  # terms are named "2026-autumn": the year comes first
+            terms = terms.where(InstructorCount.term < f"{until.year + 1}")
+        latest = session.scalar(terms)
     lines.append(
         _line("women_instructors",
-              f"Women among tech instructors ({latest.term})" if latest else
-              "Women among tech instructors", 0.40,
+              msg("Women among tech instructors ({term})", term=latest.term) if latest else
+              N_("Women among tech instructors"), 0.40,
               latest.women if latest else 0, latest.total if latest else 0, 0.0, 0.0)
     )  # fmt: skip
     return lines
@@ -124,22 +134,24 @@ def _line(
     return TargetLine(key, label, target, estimate, gap.needed_per_month, gap.projected_share)
 
 
-def monthly_shares(db: Engine, actor: Actor, since: date | None = None) -> pd.DataFrame:
+def monthly_shares(
+    db: Engine, actor: Actor, since: date | None = None, until: date | None = None
+) -> pd.DataFrame:
     """Month by month: the share of women among tech applicants and of priority groups
     among all applicants (columns month, measure, share, count, total)."""
     require(actor, Permission.VIEW_DASHBOARDS)
-    frame = _applications(db, since)
+    frame = _applications(db, since, until)
     if frame.empty:
         return pd.DataFrame(columns=["month", "measure", "share", "count", "total"])
     frame["month"] = frame["submitted_at"].dt.tz_convert(None).dt.to_period("M").dt.to_timestamp()
     tech = frame[frame["family"] == "tech"]
     women = tech.groupby("month").agg(count=("gender", lambda g: int((g == "woman").sum())),
                                       total=("gender", "size")).reset_index()  # fmt: skip
-    women["measure"] = "Women among tech applicants"
+    women["measure"] = N_("Women among tech applicants")
     frame["priority"] = _priority(frame)
     priority = frame.groupby("month").agg(count=("priority", "sum"), total=("priority", "size"))
     priority = priority.reset_index()
-    priority["measure"] = "Applicants from priority groups"
+    priority["measure"] = N_("Applicants from priority groups")
     both = pd.concat([women, priority], ignore_index=True)
     both["share"] = both["count"] / both["total"]
     return both[["month", "measure", "share", "count", "total"]]

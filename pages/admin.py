@@ -11,7 +11,7 @@ from campaigns.db import utcnow
 from campaigns.errors import SpotlightError
 from ui import resources, state
 from ui.auth import signed_in
-from ui.i18n import t
+from ui.i18n import moment, t, tr
 from ui.widgets import empty_state, flash, show_flash
 
 actor = signed_in()
@@ -26,7 +26,7 @@ with accounts_tab:
     try:
         people = accounts.list_users(db, actor)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         st.stop()
     st.dataframe(
         pd.DataFrame(
@@ -47,7 +47,7 @@ with accounts_tab:
 
     role_names = list(Role)
     with st.form("admin__new_user", clear_on_submit=True):
-        st.markdown(f"**{t('Invite a team member')}**")
+        st.markdown(t("**Invite a team member**"))
         email = st.text_input(t("E-mail"), key="admin__new_email")
         name = st.text_input(t("Name"), key="admin__new_name")
         role = st.selectbox(
@@ -62,14 +62,20 @@ with accounts_tab:
             try:
                 created = accounts.create_user(db, actor, email, role, name, password or None)
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
                 flash(t("Created the account {email}.", email=created.email))
                 st.rerun()
 
-    st.markdown(f"**{t('Change a role or disable an account')}**")
+    st.markdown(t("**Change a role or disable an account**"))
     by_email = {a.email: a for a in people}
-    chosen = st.selectbox(t("Account"), list(by_email), index=None, key="admin__edit_email")
+    chosen = st.selectbox(
+        t("Account"),
+        list(by_email),
+        index=None,
+        placeholder=t("Choose an account"),
+        key="admin__edit_email",
+    )
     if chosen:
         current = by_email[chosen]
         # The form's key follows the account, so it opens with that account's role and state.
@@ -88,7 +94,7 @@ with accounts_tab:
                 try:
                     accounts.update_user(db, actor, current.id, role=new_role, active=active)
                 except SpotlightError as exc:
-                    st.error(exc.message)
+                    st.error(tr(exc.message))
                 else:
                     flash(t("Saved the change to {email}.", email=chosen))
                     st.rerun()
@@ -127,7 +133,7 @@ with audit_tab:
             pd.DataFrame(
                 [
                     {
-                        t("When"): e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                        t("When"): moment(e.at.astimezone(zone), "short"),
                         t("Who"): e.actor_email,
                         t("Action"): e.action,
                         t("What"): f"{e.entity_type} #{e.entity_id}",

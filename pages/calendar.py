@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from campaigns import posts
+from campaigns.i18n import N_
 from ui import resources, state
 from ui.auth import signed_in
 from ui.calendar_views import (
@@ -23,8 +24,8 @@ from ui.calendar_views import (
 from ui.i18n import t
 from ui.widgets import show_flash
 
-VIEWS = {"month": "Month", "week": "Week", "list": "List"}
-COLOUR_BY = {"campaign": "Campaign", "group": "Target group"}
+VIEWS = {"month": N_("Month"), "week": N_("Week"), "list": N_("List")}
+COLOUR_BY = {"campaign": N_("Campaign"), "group": N_("Target group")}
 
 actor = signed_in()
 db = resources.engine()

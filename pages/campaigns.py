@@ -6,6 +6,7 @@ from campaigns import posts, publishing
 from campaigns.auth import Permission
 from campaigns.errors import SpotlightError
 from ui import resources, state
+from ui.accessibility_views import accessibility_section
 from ui.auth import signed_in
 from ui.campaign_views import (
     accounts_section,
@@ -15,7 +16,8 @@ from ui.campaign_views import (
     post_form,
     post_table,
 )
-from ui.i18n import t
+from ui.i18n import day, t, tr
+from ui.report_views import campaign_report_section
 from ui.widgets import show_flash
 
 actor = signed_in()
@@ -50,13 +52,14 @@ st.caption(
     " · ".join(
         [
             campaign.code,
-            f"{campaign.starts_on:%d %b %Y} – {campaign.ends_on:%d %b %Y}",
+            f"{day(campaign.starts_on)} – {day(campaign.ends_on)}",
             t("{posts} posts, {blocked} blocked", posts=campaign.posts, blocked=campaign.blocked),
         ]
     )
 )
 if campaign.objective:
     st.text(campaign.objective)
+campaign_report_section(actor, campaign)
 
 post_table(posts.list_posts(db, actor, campaign_id=campaign.id))
 
@@ -65,7 +68,9 @@ if last is not None:
     try:
         post_checks(publishing.get_post(db, actor, int(last)))
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
+
+accessibility_section(db, actor, campaign.id)
 
 if editor:
     st.subheader(t("New post"))

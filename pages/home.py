@@ -8,7 +8,7 @@ from campaigns.errors import SpotlightError
 from campaigns.targets import targets_progress
 from ui import resources, state
 from ui.auth import signed_in
-from ui.i18n import t
+from ui.i18n import pct, t, tr
 from ui.today_views import today_consents
 from ui.widgets import flash, show_flash
 
@@ -26,9 +26,9 @@ if actor.can(Permission.MANAGE_USERS) and not demo.is_loaded(db):
                 with st.spinner(t("Loading the demo data…")):
                     summary = demo.load_demo(db, resources.store(), actor)
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
-                flash(summary.sentence())
+                flash(tr(summary.sentence()))
                 st.cache_data.clear()
                 st.rerun()
 
@@ -42,9 +42,9 @@ headline = [
 ]  # fmt: skip
 for column, line in zip(st.columns(3), headline, strict=True):
     with column, st.container(border=True):
-        goal = t("Target: at least {share:.0%}", share=line.target)
+        goal = t("Target: at least {share}", share=pct(line.target))
         if line.estimate is None:
-            st.markdown(f"**{t(line.label)}**")
+            st.markdown(f"**{tr(line.label)}**")
             missing = (
                 t("No count yet: record the tech instructors of a term on Applications & impact.")
                 if line.key == "women_instructors"
@@ -52,8 +52,8 @@ for column, line in zip(st.columns(3), headline, strict=True):
             )
             st.caption(goal + " · " + missing)
         else:
-            st.metric(t(line.label), f"{line.estimate.share:.0%}", help=goal)
+            st.metric(tr(line.label), pct(line.estimate.share), help=goal)
             st.caption(
-                goal + " · " + t("95 % interval {low:.0%}–{high:.0%}", low=line.estimate.ci_low,
-                                 high=line.estimate.ci_high)
+                goal + " · " + t("95 % interval {low}–{high}", low=pct(line.estimate.ci_low),
+                                 high=pct(line.estimate.ci_high))
             )  # fmt: skip

@@ -8,6 +8,7 @@ from ui.auth import signed_in
 from ui.i18n import t
 from ui.impact_imports import demo_file, import_section, instructors_form, last_rejections
 from ui.impact_views import attribution_view, effect_view, targets_view
+from ui.report_views import mission_report_section
 from ui.widgets import empty_state, show_flash
 
 actor = signed_in()
@@ -34,6 +35,8 @@ with targets_tab:
     targets_view(db, actor)
     st.subheader(t("Tech instructors"))
     instructors_form(db, actor)
+    st.subheader(t("Mission report"))
+    mission_report_section(db, actor)
 
 campaigns = publishing.list_campaigns(db, actor)
 by_id = {c.id: c for c in campaigns}

@@ -6,10 +6,12 @@ from campaigns import portraits
 from campaigns.errors import SpotlightError
 from ui import resources, state
 from ui.auth import signed_in
-from ui.i18n import t
+from ui.i18n import t, tr
 from ui.portrait_views import (
     captions_view,
+    description_view,
     framing_view,
+    missing_text_notice,
     portrait_list,
     request_view,
     upload_form,
@@ -33,7 +35,7 @@ if selected is None:
 try:
     item = portraits.get_portrait(db, actor, int(selected))
 except SpotlightError as exc:
-    st.error(exc.message)
+    st.error(tr(exc.message))
     st.session_state.pop(state.PORTRAITS_SELECTED, None)
     st.stop()
 
@@ -52,7 +54,8 @@ st.caption(
     )
 )
 if item.do_not_use:
-    st.error(t("Do not use: {reason}", reason=item.do_not_use_reason))
+    st.error(t("Do not use: {reason}", reason=tr(item.do_not_use_reason)))
+missing_text_notice(item)
 
 framing_tab, captions_tab, versions_tab = st.tabs(
     [t("Framing"), t("Captions"), t("Versions per network")]
@@ -61,6 +64,7 @@ with framing_tab:
     framing_view(db, actor, item)
 with captions_tab:
     captions_view(db, actor, item)
+    description_view(db, actor, item)
 with versions_tab:
     request_view(db, actor, item)
     versions_view(actor, item.id)

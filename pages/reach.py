@@ -6,7 +6,7 @@ from campaigns.engagement import analytics, importing
 from campaigns.errors import SpotlightError
 from ui import resources
 from ui.auth import signed_in
-from ui.i18n import t
+from ui.i18n import t, tr
 from ui.reach_dashboards import (
     best_times_section,
     breakdown_section,
@@ -45,7 +45,7 @@ with dashboards:
     try:
         data = resources.metrics()
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         st.stop()
     if data.posts.empty:
         empty_state(

@@ -13,7 +13,7 @@ from campaigns import accounts
 from campaigns.auth import Actor, Role
 from campaigns.errors import SpotlightError
 from ui import state
-from ui.i18n import t
+from ui.i18n import t, tr
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def _single_sign_on(db: Engine) -> None:
     try:
         remember(accounts.actor_for_sso(db, str(st.user.email)))
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         st.button(t("Sign out"), on_click=st.logout)
         return
     st.rerun()
@@ -117,7 +117,7 @@ def _first_admin_form(db: Engine) -> None:
         accounts.create_first_admin(db, email, name, password)
         remember(accounts.sign_in(db, email, password))
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.rerun()
 
@@ -135,7 +135,7 @@ def _password_form(db: Engine) -> None:
     try:
         remember(accounts.sign_in(db, email, password))
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.rerun()
 

@@ -14,21 +14,22 @@ from sqlalchemy import Engine
 from campaigns import posts, publishing
 from campaigns.auth import Actor, Permission
 from campaigns.errors import SpotlightError
+from campaigns.i18n import N_
 from campaigns.posts import PostView
 from campaigns.publishing import STATUS_LABELS, PostDetail
 from campaigns.scheduling import POST_STATUSES
-from ui import resources, state
+from ui import i18n, resources, state
 from ui.campaign_views import group_label
-from ui.i18n import t
+from ui.i18n import t, tr
 from ui.widgets import flash
 
-COLOURS = ("blue", "green", "orange", "violet", "red", "gray")
+COLOURS = (N_("blue"), N_("green"), N_("orange"), N_("violet"), N_("red"), N_("gray"))
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 WORKFLOW = (
-    ("submit", "Submit for review"),
-    ("approve", "Approve"),
-    ("schedule", "Mark as scheduled"),
-    ("cancel", "Cancel the post"),
+    ("submit", N_("Submit for review")),
+    ("approve", N_("Approve")),
+    ("schedule", N_("Mark as scheduled")),
+    ("cancel", N_("Cancel the post")),
 )
 
 
@@ -66,17 +67,26 @@ def filtered(items: list[PostView]) -> list[PostView]:
     """The posts that pass the filters chosen above the calendar."""
     c1, c2, c3, c4 = st.columns(4)
     accounts = c1.multiselect(
-        t("Account"), sorted({p.account for p in items}), key="calendar__accounts"
+        t("Account"),
+        sorted({p.account for p in items}),
+        placeholder=t("Choose options"),
+        key="calendar__accounts",
     )
     campaigns = c2.multiselect(
-        t("Campaign"), sorted({p.campaign for p in items}), key="calendar__campaigns"
+        t("Campaign"),
+        sorted({p.campaign for p in items}),
+        placeholder=t("Choose options"),
+        key="calendar__campaigns",
     )
     statuses = c3.multiselect(
         t("Status"), POST_STATUSES, format_func=lambda s: t(STATUS_LABELS[s]),
-        key="calendar__statuses",
+        placeholder=t("Choose options"), key="calendar__statuses",
     )  # fmt: skip
     people = c4.multiselect(
-        t("Role model"), sorted({n for p in items for n in p.people}), key="calendar__people"
+        t("Role model"),
+        sorted({n for p in items for n in p.people}),
+        placeholder=t("Choose options"),
+        key="calendar__people",
     )
     return [
         p
@@ -92,7 +102,8 @@ def _label(post: PostView) -> str:
     words = post.text.split()
     blocked = "⛔ " if post.blocked_reasons else ""
     short = " ".join(words[:5]) + ("…" if len(words) > 5 else "")
-    return f"{blocked}{post.local_time:%H:%M} {post.account}: {short}"
+    when = f"{i18n.moment(post.local_time, 'HH:mm')} {post.account}"
+    return blocked + t("{label}: {value}", label=when, value=short)
 
 
 def _close() -> None:
@@ -121,6 +132,16 @@ def _day_cell(day: date, items: list[PostView], palette: Palette, muted: bool) -
         )
 
 
+def _capitalised(text: str) -> str:
+    # A month heading starts with a capital, "novembre 2026" too.
+    return text[:1].upper() + text[1:]
+
+
+def _when(moment: datetime) -> str:
+    """A post's time in its account's zone, as tables show it."""
+    return f"{i18n.moment(moment, 'short')} {moment.tzname() or ''}".strip()
+
+
 def _by_day(items: list[PostView]) -> dict[date, list[PostView]]:
     days: dict[date, list[PostView]] = {}
     for post in items:
@@ -131,11 +152,11 @@ def _by_day(items: list[PostView]) -> dict[date, list[PostView]]:
 def month_view(items: list[PostView], anchor: date, palette: Palette) -> None:
     """A month grid, Monday first; each post is a button that opens its panel."""
     days = _by_day(items)
-    st.subheader(f"{t(cal.month_name[anchor.month])} {anchor.year}")
-    header = st.columns(7)
-    for index, name in enumerate(cal.day_abbr):
-        header[index].markdown(f"**{t(name)}**")
-    for week in cal.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month):
+    st.subheader(_capitalised(i18n.day(anchor, "LLLL y")))
+    weeks = cal.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
+    for cell, weekday in zip(st.columns(7), weeks[0], strict=True):
+        cell.markdown(f"**{i18n.day(weekday, 'EEE')}**")
+    for week in weeks:
         cells = st.columns(7, border=True)
         for cell, day in zip(cells, week, strict=True):
             with cell:
@@ -146,12 +167,12 @@ def week_view(items: list[PostView], anchor: date, palette: Palette) -> None:
     """The seven days of the week around the chosen day."""
     days = _by_day(items)
     monday = anchor - timedelta(days=anchor.weekday())
-    st.subheader(t("Week of {day}", day=f"{monday:%d %B %Y}"))
+    st.subheader(t("Week of {day}", day=i18n.day(monday, "long")))
     cells = st.columns(7, border=True)
     for offset, cell in enumerate(cells):
         day = monday + timedelta(days=offset)
         with cell:
-            st.markdown(f"**{t(cal.day_abbr[day.weekday()])}**")
+            st.markdown(f"**{i18n.day(day, 'EEE')}**")
             _day_cell(day, days.get(day, []), palette, False)
 
 
@@ -162,14 +183,14 @@ def list_view(items: list[PostView], palette: Palette) -> None:
         return
     frame = pd.DataFrame(
         {
-            t("When (account's time)"): [f"{p.local_time:%Y-%m-%d %H:%M %Z}" for p in items],
+            t("When (account's time)"): [_when(p.local_time) for p in items],
             t("Campaign"): [p.campaign for p in items],
             t("Colour"): [t(palette.of(p)) for p in items],
             t("Account"): [p.account for p in items],
             t("Status"): [t(STATUS_LABELS[p.status]) for p in items],
             t("Text"): [p.text for p in items],
             t("Featured"): [", ".join(p.people) for p in items],
-            t("Blocked because"): [" ".join(p.blocked_reasons) for p in items],
+            t("Blocked because"): [" ".join(tr(r) for r in p.blocked_reasons) for p in items],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -218,7 +239,7 @@ def _edit_form(db: Engine, actor: Actor, detail: PostDetail, opened: int) -> Non
     try:
         posts.update_post(db, actor, detail.id, opened, data)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state.pop(state.CALENDAR_OPENED_VERSION, None)
     flash(t("The post is saved."))
@@ -239,7 +260,7 @@ def _signoff_form(db: Engine, actor: Actor, detail: PostDetail, opened: int) -> 
         day = on if isinstance(on, date) else date.today()
         posts.record_signoff(db, actor, detail.id, opened, day, str(how or ""))
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state.pop(state.CALENDAR_OPENED_VERSION, None)
     flash(t("The sign-off is recorded."))
@@ -250,7 +271,7 @@ def _move(db: Engine, actor: Actor, detail: PostDetail, opened: int, action: str
     try:
         status = posts.move_post(db, actor, detail.id, opened, action, published_url=url)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state.pop(state.CALENDAR_OPENED_VERSION, None)
     flash(t("The post is now {status}.", status=t(STATUS_LABELS[status]).lower()))
@@ -262,7 +283,7 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
     try:
         detail = publishing.get_post(db, actor, post_id)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         st.session_state.pop(state.CALENDAR_SELECTED, None)
         return
     opened = int(st.session_state.setdefault(state.CALENDAR_OPENED_VERSION, detail.version))
@@ -273,7 +294,7 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
             [
                 detail.campaign,
                 detail.account,
-                f"{detail.local_time:%d %b %Y %H:%M} ({detail.time_zone})",
+                f"{i18n.moment(detail.local_time, 'd MMM y, HH:mm')} ({detail.time_zone})",
                 t(STATUS_LABELS[detail.status]),
             ]
         )
@@ -287,13 +308,13 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
         st.text(t("Published at {url}", url=detail.published_url))
     if detail.signoff_on is not None:
         st.text(
-            t("Signed off by the person on {day} ({how})", day=f"{detail.signoff_on:%d %b %Y}",
+            t("Signed off by the person on {day} ({how})", day=i18n.day(detail.signoff_on),
               how=detail.signoff_how)
         )  # fmt: skip
     for reason in detail.blocked_reasons:
-        st.error(t("Blocked: {reason}", reason=reason))
+        st.error(t("Blocked: {reason}", reason=tr(reason)))
     for warning in detail.warnings:
-        st.warning(warning)
+        st.warning(tr(warning))
     if not actor.can(Permission.EDIT_CONTENT):
         return
     if detail.status not in ("published", "cancelled"):
@@ -311,7 +332,7 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
         try:
             pack = publishing.publishing_pack(db, resources.store(), actor, detail.id)
         except SpotlightError as exc:
-            st.error(exc.message)
+            st.error(tr(exc.message))
             return
         st.download_button(
             t("Download the publishing pack (.zip)"), pack, file_name=f"post-{detail.id}.zip",
@@ -345,7 +366,7 @@ def representation(db: Engine, actor: Actor, anchor: date) -> None:
     st.caption(
         t(
             "{posts} posts in {month}", posts=shown.posts,
-            month=f"{t(cal.month_name[shown.month.month])} {shown.month.year}",
+            month=i18n.day(shown.month, "LLLL y"),
         )
     )  # fmt: skip
     if not shown.groups:
@@ -358,9 +379,9 @@ def representation(db: Engine, actor: Actor, anchor: date) -> None:
                 t("yes") if g.targeted else t("no") for g in shown.groups
             ],
             t("Posts featuring the group"): [g.posts for g in shown.groups],
-            t("Share of posts"): [f"{g.share:.0%}" for g in shown.groups],
+            t("Share of posts"): [i18n.pct(g.share) for g in shown.groups],
             t("Planned share"): [
-                f"{shown.target_share:.0%}" if g.targeted and shown.target_share else "—"
+                i18n.pct(shown.target_share) if g.targeted and shown.target_share else "—"
                 for g in shown.groups
             ],
         }

@@ -16,7 +16,7 @@ from campaigns.errors import InvalidFields, SpotlightError
 from campaigns.publishing import STATUS_LABELS, AccountView, CampaignView
 from campaigns.scheduling import NETWORKS, TARGET_GROUPS, network_label
 from ui import resources, state
-from ui.i18n import t
+from ui.i18n import moment, t, tr
 from ui.widgets import empty_state, flash
 
 ZONES = ("Europe/Paris", "Europe/London", "Europe/Brussels", "Europe/Berlin", "UTC")
@@ -61,7 +61,7 @@ def _field_errors(exc: InvalidFields) -> None:
         "time": t("Time"),
     }
     for field, message in exc.fields.items():
-        st.error(f"{labels.get(field, field)}: {message}")
+        st.error(t("{label}: {value}", label=labels.get(field, field), value=tr(message)))
 
 
 def campaign_form(db: Engine, actor: Actor) -> None:
@@ -73,7 +73,11 @@ def campaign_form(db: Engine, actor: Actor) -> None:
         )
         objective = st.text_area(t("Objective"), height=70, key="campaigns__objective")
         groups = st.multiselect(
-            t("Target groups"), TARGET_GROUPS, format_func=group_label, key="campaigns__groups"
+            t("Target groups"),
+            TARGET_GROUPS,
+            format_func=group_label,
+            placeholder=t("Choose options"),
+            key="campaigns__groups",
         )
         c1, c2 = st.columns(2)
         programmes = c1.text_input(
@@ -84,7 +88,11 @@ def campaign_form(db: Engine, actor: Actor) -> None:
             key="campaigns__comparison",
         )
         channels = st.multiselect(
-            t("Channels"), NETWORKS, format_func=network_label, key="campaigns__channels"
+            t("Channels"),
+            NETWORKS,
+            format_func=network_label,
+            placeholder=t("Choose options"),
+            key="campaigns__channels",
         )
         c1, c2 = st.columns(2)
         starts = c1.date_input(t("Start"), value=date.today(), key="campaigns__starts")
@@ -127,7 +135,7 @@ def campaign_form(db: Engine, actor: Actor) -> None:
         _field_errors(exc)
         return
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state[state.CAMPAIGNS_SELECTED] = campaign_id
     flash(t("The campaign “{name}” is created.", name=name.strip()))
@@ -171,7 +179,7 @@ def accounts_section(db: Engine, actor: Actor, accounts: list[AccountView]) -> N
     try:
         posts.create_account(db, actor, name, network, handle, language, zone)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     flash(t("The account “{name}” is added.", name=name.strip()))
     st.rerun()
@@ -184,13 +192,15 @@ def post_table(items: list[posts.PostView]) -> None:
         return
     frame = pd.DataFrame(
         {
-            t("When (account's time)"): [f"{p.local_time:%Y-%m-%d %H:%M %Z}" for p in items],
+            t("When (account's time)"): [
+                f"{moment(p.local_time, 'short')} {p.local_time.tzname()}" for p in items
+            ],
             t("Account"): [p.account for p in items],
             t("Status"): [t(STATUS_LABELS.get(p.status, p.status)) for p in items],
             t("Text"): [p.text for p in items],
             t("Featured"): [", ".join(p.people) for p in items],
-            t("Blocked because"): [" ".join(p.blocked_reasons) for p in items],
-            t("Warnings"): [" ".join(p.warnings) for p in items],
+            t("Blocked because"): [" ".join(tr(r) for r in p.blocked_reasons) for p in items],
+            t("Warnings"): [" ".join(tr(w) for w in p.warnings) for p in items],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -201,13 +211,13 @@ def post_checks(detail: publishing.PostDetail) -> None:
     if not detail.blocked_reasons and not detail.warnings:
         st.success(t("Post #{id}: every check passed.", id=detail.id))
     for reason in detail.blocked_reasons:
-        st.error(t("Blocked: {reason}", reason=reason))
+        st.error(t("Blocked: {reason}", reason=tr(reason)))
     for warning in detail.warnings:
-        st.warning(warning)
+        st.warning(tr(warning))
 
 
 def _slot_label(slot: datetime) -> str:
-    return f"{slot:%a %d %b %H:%M} ({slot.tzname()})"
+    return f"{moment(slot, 'EEE d MMM, HH:mm')} ({slot.tzname()})"
 
 
 def learned_slots(account_id: int, count: int = 3) -> list[tuple[int, int]]:
@@ -289,7 +299,7 @@ def post_form(db: Engine, actor: Actor, campaign_id: int, accounts: list[Account
         _field_errors(exc)
         return
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state[state.CAMPAIGNS_LAST_POST] = post_id
     flash(t("The post is planned as a draft; its checks are below."))

@@ -9,15 +9,16 @@ from sqlalchemy import Engine
 from campaigns import catalogue_io
 from campaigns.auth import Actor
 from campaigns.errors import SpotlightError
+from campaigns.i18n import N_
 from ui import state
-from ui.i18n import t
+from ui.i18n import t, tr
 from ui.widgets import flash
 
 ACTION_LABELS = {
-    "create": "new person",
-    "update": "update",
-    "unchanged": "unchanged",
-    "error": "not imported",
+    "create": N_("new person"),
+    "update": N_("update"),
+    "unchanged": N_("unchanged"),
+    "error": N_("not imported"),
 }
 
 
@@ -64,11 +65,11 @@ def _preview_and_import(
     try:
         preview = catalogue_io.preview_import(db, actor, data, filename)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
-    st.info(preview.sentence())
+    st.info(tr(preview.sentence()))
     for warning in preview.warnings:
-        st.warning(warning)
+        st.warning(tr(warning))
     st.dataframe(
         pd.DataFrame(
             [
@@ -77,8 +78,8 @@ def _preview_and_import(
                     t("Name"): row.full_name,
                     t("E-mail"): row.email,
                     t("What happens"): t(ACTION_LABELS[row.action]),
-                    t("Problems"): " ".join(row.problems),
-                    t("Warnings"): " ".join(row.warnings),
+                    t("Problems"): " ".join(tr(p) for p in row.problems),
+                    t("Warnings"): " ".join(tr(w) for w in row.warnings),
                 }
                 for row in preview.rows
             ]
@@ -97,10 +98,10 @@ def _preview_and_import(
         try:
             result = catalogue_io.apply_import(db, actor, data, filename)
         except SpotlightError as exc:
-            st.error(exc.message)
+            st.error(tr(exc.message))
             return
         st.session_state[state.ROLE_MODELS_IMPORT_FILE] = generation + 1
-        flash(result.sentence())
+        flash(tr(result.sentence()))
         st.cache_data.clear()
         st.rerun()
     if c2.button(t("Cancel"), key="role_models__import_cancel"):

@@ -23,7 +23,7 @@ from campaigns.consent import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, ConsentSt
 from campaigns.errors import InvalidFields, SpotlightError
 from ui import resources, state
 from ui.branding import photo_placeholder
-from ui.i18n import t
+from ui.i18n import day, pct, t, tr
 from ui.profile_form import profile_form
 from ui.widgets import empty_state, flash, status_badge
 
@@ -40,28 +40,38 @@ def filters_bar(db: Engine) -> CatalogueFilter:
     with st.expander(t("Filters")):
         c1, c2, c3 = st.columns(3)
         kinds = c1.multiselect(
-            t("Role"), KINDS, format_func=lambda k: t(KIND_LABELS[k]), key=state.ROLE_MODELS_KINDS
+            t("Role"),
+            KINDS,
+            format_func=lambda k: t(KIND_LABELS[k]),
+            placeholder=t("Choose options"),
+            key=state.ROLE_MODELS_KINDS,
         )
         categories = c2.multiselect(
             t("Category"),
             CATEGORIES,
             format_func=lambda c: t(CATEGORY_LABELS[c]),
+            placeholder=t("Choose options"),
             key=state.ROLE_MODELS_CATEGORIES,
         )
         barriers = c3.multiselect(
             t("Barrier overcome"),
             BARRIERS,
             format_func=lambda b: t(BARRIER_LABELS[b]),
+            placeholder=t("Choose options"),
             key=state.ROLE_MODELS_BARRIERS,
         )
         c1, c2, c3 = st.columns(3)
         programmes = c1.multiselect(
-            t("Programme"), catalogue.known_programmes(db), key=state.ROLE_MODELS_PROGRAMMES
+            t("Programme"),
+            catalogue.known_programmes(db),
+            placeholder=t("Choose options"),
+            key=state.ROLE_MODELS_PROGRAMMES,
         )
         statuses = c2.multiselect(
             t("Consent status"),
             list(ConsentStatus),
             format_func=lambda s: t(STATUS_LABELS[s]),
+            placeholder=t("Choose options"),
             key=state.ROLE_MODELS_STATUSES,
         )
         months = c3.number_input(
@@ -92,7 +102,8 @@ def card_grid(db: Engine, actor: Actor, filters: CatalogueFilter) -> None:
         db, actor, filters, date.today(), settings.consent_expiry_warning_days, limit=limit
     )
     counts = ", ".join(
-        f"{t(STATUS_LABELS[s])}: {n}" for s, n in sorted(result.counts_by_status.items())
+        t("{label}: {value}", label=t(STATUS_LABELS[s]), value=n)
+        for s, n in sorted(result.counts_by_status.items())
     )
     matched = (
         t("1 person matches")
@@ -120,7 +131,7 @@ def card_grid(db: Engine, actor: Actor, filters: CatalogueFilter) -> None:
                 if card.categories:
                     st.caption(", ".join(t(CATEGORY_LABELS[c]) for c in card.categories))
                 last = (
-                    t("Last featured {day}", day=f"{card.last_featured_on:%d/%m/%Y}")
+                    t("Last featured {day}", day=day(card.last_featured_on))
                     if card.last_featured_on
                     else t("Never featured")
                 )
@@ -137,9 +148,18 @@ def card_grid(db: Engine, actor: Actor, filters: CatalogueFilter) -> None:
         st.rerun()
 
 
-@st.dialog("Add a role model", width="large")
 def add_dialog(db: Engine, actor: Actor) -> None:
     """The "Add a role model" form in a dialog, with the duplicate guard."""
+
+    # Decorated on each call, so that the dialog's title is in the reader's language.
+    @st.dialog(t("Add a role model"), width="large")
+    def dialog() -> None:
+        _add_form(db, actor)
+
+    dialog()
+
+
+def _add_form(db: Engine, actor: Actor) -> None:
     data = profile_form(
         "role_models__new",
         None,
@@ -153,7 +173,7 @@ def add_dialog(db: Engine, actor: Actor) -> None:
     confirmed = st.session_state.get("role_models__dup_ok") == data
     if duplicates and not confirmed:
         for warning in duplicates:
-            st.warning(warning.reason)
+            st.warning(tr(warning.reason))
         st.session_state["role_models__dup_ok"] = data
         st.info(t("If this is really someone else, press the button again."))
         return
@@ -161,10 +181,10 @@ def add_dialog(db: Engine, actor: Actor) -> None:
         person_id = catalogue.create_role_model(db, actor, data)
     except InvalidFields as exc:
         for message in exc.fields.values():
-            st.error(message)
+            st.error(tr(message))
         return
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state.pop("role_models__dup_ok", None)
     st.session_state[state.ROLE_MODELS_SELECTED] = person_id
@@ -193,15 +213,19 @@ def representation_view(db: Engine, actor: Actor) -> None:
     share = overview.instructors
     st.metric(
         t("Women among instructor role models"),
-        f"{share.share:.0%}" if share.share is not None else t("No instructors yet"),
+        pct(share.share) if share.share is not None else t("No instructors yet"),
         delta=(
-            f"{(share.share - share.target) * 100:+.0f} {t('points against the 40% target')}"
+            t(
+                "{points} points against the {target} target",
+                points=format((share.share - share.target) * 100, "+.0f"),
+                target=pct(share.target),
+            )
             if share.share is not None
             else None
         ),
         help=t("{women} of {n} instructors", women=share.women, n=share.instructors),
     )
-    table = overview.availability.rename(columns=CHANNEL_LABELS)
+    table = overview.availability.rename(columns={c: t(n) for c, n in CHANNEL_LABELS.items()})
     if table.empty:
         empty_state(t("No role models yet"), t("Add people to see who is available."))
         return
@@ -214,12 +238,13 @@ def representation_view(db: Engine, actor: Actor) -> None:
         key="role_models__repr_dim",
     )
     shown = table[table["dimension"] == (dimension or "Category")].drop(columns="dimension")
+    shown = shown.assign(group=shown["group"].map(tr))
     long = shown.melt(id_vars=["group", "people"], var_name="channel", value_name="with consent")
     base = alt.Chart(long).encode(
         x=alt.X(
             "channel:N",
             title=None,
-            sort=[CHANNEL_LABELS[c] for c in CHANNELS],
+            sort=[t(CHANNEL_LABELS[c]) for c in CHANNELS],
             axis=alt.Axis(labelAngle=-30, orient="top", labelOverlap=False),
         ),
         y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=260)),
@@ -236,17 +261,21 @@ def representation_view(db: Engine, actor: Actor) -> None:
     )
     chart = (heat + labels).properties(height=alt.Step(34))
     st.altair_chart(chart, width="stretch")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown.rename(columns=tr), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:
         st.subheader(t("Not featured for {n} months", n=int(months)))
-        st.dataframe(overview.not_featured, hide_index=True, width="stretch")
+        last = [day(d) if d else t("never") for d in overview.not_featured["last featured"]]
+        not_featured = overview.not_featured.assign(
+            role=overview.not_featured["role"].map(tr), **{"last featured": last}
+        )
+        st.dataframe(not_featured.rename(columns=tr), hide_index=True, width="stretch")
     with right:
         st.subheader(t("Over-exposed"))
         if overview.over_exposed.empty:
             st.caption(t("Nobody was featured more than {n} times in 30 days.", n=int(threshold)))
         else:
-            st.dataframe(overview.over_exposed, hide_index=True, width="stretch")
+            st.dataframe(overview.over_exposed.rename(columns=tr), hide_index=True, width="stretch")
 
 
 def renewals_view(db: Engine, actor: Actor) -> None:
@@ -266,33 +295,36 @@ def renewals_view(db: Engine, actor: Actor) -> None:
                 t(
                     "**{person}** · ends {day} · {email} {phone}",
                     person=renewal.person,
-                    day=f"{renewal.expires_on:%d/%m/%Y}",
+                    day=day(renewal.expires_on),
                     email=renewal.email,
                     phone=renewal.phone,
                 )
             )
             st.text_area(
                 t("Renewal message for {person}", person=renewal.person),
-                renewal.message,
+                tr(renewal.message),
                 height=180,
                 key=f"role_models__renewal_{renewal.consent_id}",
             )
             if renewal.email:
-                st.link_button(t("Open in my e-mail"), renewal.mailto)
+                mailto = consent.renewal_mailto(
+                    renewal.email, tr(consent.RENEWAL_SUBJECT), tr(renewal.message)
+                )
+                st.link_button(t("Open in my e-mail"), mailto)
     st.subheader(t("Takedowns to do"))
     tasks = consent.open_takedowns(db, actor)
     if not tasks:
         empty_state(t("No takedown pending"), t("Withdrawals list published posts here."))
     for task in tasks:
         with st.container(border=True):
-            st.write(task.description)
+            st.write(tr(task.description))
             if task.url:
                 st.caption(task.url)
             if st.button(t("Mark as taken down"), key=f"role_models__takedown_{task.id}"):
                 try:
                     consent.mark_takedown_done(db, actor, task.id)
                 except SpotlightError as exc:
-                    st.error(exc.message)
+                    st.error(tr(exc.message))
                 else:
                     flash(t("Marked as taken down."))
                     st.rerun()

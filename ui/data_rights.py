@@ -9,7 +9,7 @@ from campaigns import privacy
 from campaigns.auth import Actor, Permission
 from campaigns.errors import SpotlightError
 from ui import resources, state
-from ui.i18n import t
+from ui.i18n import t, tr
 from ui.widgets import flash
 
 
@@ -18,7 +18,7 @@ def data_rights(db: Engine, actor: Actor, person_id: int, name: str) -> None:
     if not actor.can(Permission.HANDLE_DATA_REQUESTS):
         st.info(t("Requests about a person's data are handled by a privacy officer."))
         return
-    st.markdown(f"**{t('Access and portability')}**")
+    st.markdown(t("**Access and portability**"))
     st.caption(t("Everything held on the person: profile, consents and proofs, media, posts, "
                  "audit entries, with a readable summary on top."))  # fmt: skip
     st.download_button(
@@ -27,12 +27,12 @@ def data_rights(db: Engine, actor: Actor, person_id: int, name: str) -> None:
         file_name=f"person-{person_id}.zip", mime="application/zip",
         key=f"role_models__export_{person_id}", on_click="ignore",
     )  # fmt: skip
-    st.markdown(f"**{t('Erasure')}**")
+    st.markdown(t("**Erasure**"))
     if st.button(t("List what erasure would remove"), key=f"role_models__erase_dry_{person_id}"):
         try:
             report = privacy.erase_person(db, resources.store(), actor, person_id, dry_run=True)
         except SpotlightError as exc:
-            st.error(exc.message)
+            st.error(tr(exc.message))
             return
         st.session_state[state.ROLE_MODELS_ERASE_PLAN] = (
             person_id,
@@ -42,9 +42,9 @@ def data_rights(db: Engine, actor: Actor, person_id: int, name: str) -> None:
     plan = st.session_state.get(state.ROLE_MODELS_ERASE_PLAN)
     if not plan or plan[0] != person_id:
         return
-    st.warning(plan[1])
+    st.warning(tr(plan[1]))
     for line in plan[2]:
-        st.text(line)
+        st.text(tr(line))
     confirm = st.text_input(
         t("Type the person's full name to confirm the erasure"),
         key=f"role_models__erase_name_{person_id}",
@@ -57,9 +57,9 @@ def data_rights(db: Engine, actor: Actor, person_id: int, name: str) -> None:
         try:
             report = privacy.erase_person(db, resources.store(), actor, person_id)
         except SpotlightError as exc:
-            st.error(exc.message)
+            st.error(tr(exc.message))
             return
         st.session_state.pop(state.ROLE_MODELS_ERASE_PLAN, None)
         st.session_state.pop(state.ROLE_MODELS_SELECTED, None)
-        flash(report.sentence())
+        flash(tr(report.sentence()))
         st.rerun()

@@ -13,7 +13,7 @@ from campaigns.auth import Actor, Permission
 from campaigns.demo_applications import demo_admissions_csv
 from campaigns.errors import SpotlightError
 from ui import resources, state
-from ui.i18n import t
+from ui.i18n import t, tr
 from ui.widgets import flash
 
 NOT_IN_FILE = ""
@@ -42,7 +42,7 @@ def import_section(db: Engine, actor: Actor) -> None:
     try:
         headers = applications.read_headers(upload.name, data)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     saved = applications.saved_mappings(db, actor)
     choice = st.selectbox(
@@ -78,13 +78,13 @@ def import_section(db: Engine, actor: Actor) -> None:
                 db, actor, upload.name, data, key=key, mapping=mapping
             )
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state[state.IMPACT_IMPORT_GENERATION] = generation + 1
-    flash(report.summary)
+    flash(tr(report.summary))
     if report.rejections:
         st.session_state[state.IMPACT_LAST_REJECTIONS] = [
-            (r.row, r.reason) for r in report.rejections
+            (r.row, tr(r.reason)) for r in report.rejections
         ]
     st.rerun()
 
@@ -127,7 +127,7 @@ def instructors_form(db: Engine, actor: Actor) -> None:
     try:
         applications.record_instructors(db, actor, term, int(women), int(total))
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     flash(t("The instructors' count for {term} is recorded.", term=term.strip()))
     st.rerun()

@@ -5,23 +5,28 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from campaigns import effect, impact, targets
+from campaigns import charts, effect, impact, targets
 from campaigns.auth import Actor
 from campaigns.errors import SpotlightError
+from campaigns.i18n import N_
 from campaigns.publishing import CampaignView
 from ui import resources
-from ui.i18n import t
+from ui.i18n import day, num, pct, t, tr
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:.{digits}%}"
+    return pct(value, digits)
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    # A change reads with its sign: +2.5 or -1.0 (num() writes only the minus).
+    return ("+" if value > 0 else "") + num(value, digits)
 
 
 def thresholds() -> impact.Thresholds:
@@ -46,7 +51,7 @@ def targets_view(db: Engine, actor: Actor) -> None:
         estimate = line.estimate
         rows.append(
             {
-                t("Measure"): t(line.label),
+                t("Measure"): tr(line.label),
                 t("Target"): _pct(line.target, 0),
                 t("Share"): _pct(estimate.share) if estimate else t("no data yet"),
                 t("95 % interval"): (
@@ -55,9 +60,9 @@ def targets_view(db: Engine, actor: Actor) -> None:
                 t("Chance the target is reached"): (
                     _pct(estimate.probability_reached, 0) if estimate else "—"
                 ),
-                t("People counted"): f"{estimate.n:,}" if estimate else "0",
+                t("People counted"): num(estimate.n) if estimate else "0",
                 t("More a month to reach it by the date"): (
-                    "—" if line.needed_per_month is None else f"{line.needed_per_month:,.0f}"
+                    "—" if line.needed_per_month is None else num(line.needed_per_month)
                 ),
                 t("At the current pace"): _pct(line.projected_share),
             }
@@ -70,20 +75,20 @@ def targets_view(db: Engine, actor: Actor) -> None:
     monthly = targets.monthly_shares(db, actor, since=since if isinstance(since, date) else None)
     if monthly.empty:
         return
-    chart = (
-        alt.Chart(monthly, title=t("Shares by month"))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", title=t("Month")),
-            y=alt.Y("share:Q", title=t("Share"), axis=alt.Axis(format=".0%")),
-            color=alt.Color("measure:N", title=None),
-            strokeDash=alt.StrokeDash("measure:N", title=None),
-            tooltip=["measure:N", "month:T", alt.Tooltip("share:Q", format=".1%"), "total:Q"],
-        )
-    )
+    chart = charts.shares_by_month(
+        monthly.assign(measure=[t(m) for m in monthly["measure"]]),
+        title=t("Shares by month"), month=t("Month"), share=t("Share"),
+    )  # fmt: skip
     st.altair_chart(chart, width="stretch")
     with st.expander(t("Table: shares by month")):
-        table = monthly.assign(share=[_pct(v) for v in monthly["share"]])
+        table = pd.DataFrame(
+            {
+                t("Month"): [day(m, "LLLL y") for m in monthly["month"]],
+                t("Measure"): [tr(m) for m in monthly["measure"]],
+                t("Share"): [_pct(v) for v in monthly["share"]],
+                t("People counted"): [num(n) for n in monthly["total"]],
+            }
+        )
         st.dataframe(table, hide_index=True, width="stretch")
 
 
@@ -102,9 +107,9 @@ def effect_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
             data.daily, data.start, data.end, group_label=t(groups[str(group)]).lower()
         )
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
-    st.markdown(f"**{found.reading}**")
+    st.markdown(f"**{tr(found.reading)}**")
     comparison = ", ".join(data.comparison) or t("none (a weaker reading)")
     st.caption(
         t("Promoted: {promoted}. Compared with: {comparison}. Method: {method}; {pre} days "
@@ -113,7 +118,7 @@ def effect_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
           post=found.n_post_days)
     )  # fmt: skip
     for note in found.notes:
-        st.caption(note)
+        st.caption(tr(note))
     if (
         found.verdict != "insufficient_data"
         and found.estimate_pp is not None
@@ -123,59 +128,76 @@ def effect_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
         and found.mde_pp is not None
     ):
         cells = st.columns(4)
-        cells[0].metric(t("Change in share"), f"{found.estimate_pp:+.1f} pts", border=True)
-        cells[1].metric(
-            t("95 % interval (pts)"), f"{found.ci_low_pp:+.1f} – {found.ci_high_pp:+.1f}",
+        cells[0].metric(
+            t("Change in share"), t("{points} pts", points=_signed(found.estimate_pp)),
             border=True,
         )  # fmt: skip
-        p_value = "< 0.001" if found.p_value < 0.001 else f"{found.p_value:.3f}"
+        cells[1].metric(
+            t("95 % interval (pts)"), f"{_signed(found.ci_low_pp)} – {_signed(found.ci_high_pp)}",
+            border=True,
+        )  # fmt: skip
+        p_value = f"< {num(0.001, 3)}" if found.p_value < 0.001 else num(found.p_value, 3)
         cells[2].metric(t("p-value"), p_value, border=True)
-        cells[3].metric(t("Smallest effect it could see"), f"{found.mde_pp:.1f} pts", border=True)
+        cells[3].metric(
+            t("Smallest effect it could see"), t("{points} pts", points=num(found.mde_pp, 1)),
+            border=True,
+        )  # fmt: skip
         if found.count_effect is not None:
-            st.caption(found.count_effect.sentence)
+            st.caption(tr(found.count_effect.sentence))
     _checks(found, impact.threshold_for(str(group), thresholds()))
 
 
-def _suppressed_weekly(weekly: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Weekly shares without the counts; a share is hidden when it would reveal a small count."""
-    if weekly.empty:
-        return weekly
-    group = (weekly["applications"] * weekly["share"]).round()
-    rest = weekly["applications"] - group
-    small = ((group > 0) & (group < threshold)) | ((rest > 0) & (rest < threshold))
-    shown = weekly.drop(columns=["applications"]).copy()
-    shown["share"] = shown["share"].where(~small)
-    return shown
+ARMS = {"promoted": N_("promoted programmes"), "comparison": N_("comparison programmes")}
+PERIODS = {"before": N_("before the start"), "after": N_("since the start")}
+
+
+def _weekly_table(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The weekly shares as the page shows them, in the reader's language (hidden ones blank)."""
+    columns = {
+        t("Week"): [day(w) for w in weekly["week"]],
+        t("Programmes"): list(weekly["arm"]),
+        t("Share"): [_pct(v) for v in weekly["share"]],
+    }
+    if "period" in weekly:
+        columns[t("Period")] = [t(PERIODS.get(p, p)) for p in weekly["period"]]
+    return pd.DataFrame(columns)
 
 
 def _checks(found: effect.EffectEstimate, threshold: int) -> None:
     with st.expander(t("Checks: parallel trends, placebo dates, undisclosed answers")):
         if found.pre_trend is not None:
-            st.markdown(f"**{t('Before the campaign')}** — {found.pre_trend.sentence}")
-            weekly = _suppressed_weekly(found.pre_trend.weekly, threshold)
+            st.markdown(
+                t("**Before the campaign** — {sentence}", sentence=tr(found.pre_trend.sentence))
+            )
+            # The report hides the same weeks with the same function (campaigns.reports).
+            weekly = impact.suppress_shares(found.pre_trend.weekly, threshold)
             if not weekly.empty:
-                chart = (
-                    alt.Chart(weekly, title=t("Weekly share of the group, by programmes"))
-                    .mark_line(point=True)
-                    .encode(
-                        x=alt.X("week:T", title=t("Week")),
-                        y=alt.Y("share:Q", title=t("Share"), axis=alt.Axis(format=".0%")),
-                        color=alt.Color("arm:N", title=t("Programmes")),
-                        strokeDash=alt.StrokeDash("arm:N", title=t("Programmes")),
-                    )
-                )
+                weekly = weekly.assign(arm=[t(ARMS.get(a, a)) for a in weekly["arm"]])
+                chart = charts.weekly_shares(
+                    weekly, title=t("Weekly share of the group, by programmes"), week=t("Week"),
+                    share=t("Share"), arm=t("Programmes"),
+                )  # fmt: skip
                 st.altair_chart(chart, width="stretch")
                 st.caption(
                     t("Weeks whose share would reveal fewer than {n} people are left blank.",
                       n=threshold)
                 )  # fmt: skip
-                st.dataframe(weekly, hide_index=True, width="stretch")
+                st.dataframe(_weekly_table(weekly), hide_index=True, width="stretch")
         if found.placebo is not None:
-            st.markdown(f"**{t('Placebo dates')}** — {found.placebo.sentence}")
+            st.markdown(t("**Placebo dates** — {sentence}", sentence=tr(found.placebo.sentence)))
         if found.undisclosed is not None:
-            st.markdown(f"**{t('Undisclosed answers')}** — {found.undisclosed.sentence}")
+            st.markdown(
+                t("**Undisclosed answers** — {sentence}", sentence=tr(found.undisclosed.sentence))
+            )
         if found.descriptive_before_after is not None:
-            st.caption(found.descriptive_before_after.sentence)
+            st.caption(tr(found.descriptive_before_after.sentence))
+
+
+def _in_language(table: pd.DataFrame) -> pd.DataFrame:
+    """A domain table with its headers and row labels (target groups) in the reader's language."""
+    translated = table.rename(columns=tr, index=tr)
+    translated.index.name = tr(str(table.index.name)) if table.index.name else None
+    return translated
 
 
 def attribution_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
@@ -183,12 +205,12 @@ def attribution_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
     try:
         shown = impact.attribution(db, actor, campaign.id, thresholds())
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     small = 0 < shown.total < thresholds().sensitive
     st.metric(
         t("Tracked applications"),
-        t("fewer than {n}", n=thresholds().sensitive) if small else f"{shown.total:,}",
+        t("fewer than {n}", n=thresholds().sensitive) if small else num(shown.total),
     )
     st.caption(t(shown.caveat))
     hidden = t("fewer than {n}", n=thresholds().sensitive)
@@ -198,24 +220,24 @@ def attribution_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 return hidden
             if isinstance(value, float) and not value.is_integer():
-                return f"{value:,.1f}"
+                return num(value, 1)
             if isinstance(value, int | float):
-                return f"{value:,.0f}"
+                return num(value)
             return str(value)
 
         return frame.map(shown_cell)
 
-    st.markdown(f"**{t('By target group')}**")
+    st.markdown(t("**By target group**"))
     by_group = shown.by_group.assign(share=[_pct(v) for v in shown.by_group["share"]])
     # Small tables as plain HTML tables: read aloud cell by cell, "fewer than" included.
-    st.table(cells(by_group).set_index(by_group.columns[0]))
-    st.markdown(f"**{t('By channel')}**")
+    st.table(_in_language(cells(by_group).set_index(by_group.columns[0])))
+    st.markdown(t("**By channel**"))
     if shown.by_channel.empty:
         st.caption(t("No tracked application or click yet."))
     else:
-        st.table(cells(shown.by_channel).set_index("channel"))
-    st.markdown(f"**{t('By role model featured')}**")
+        st.table(_in_language(cells(shown.by_channel).set_index("channel")))
+    st.markdown(t("**By role model featured**"))
     if shown.by_role_model.empty:
         st.caption(t("No tracked application names a post featuring a role model."))
     else:
-        st.table(cells(shown.by_role_model).set_index("role model"))
+        st.table(_in_language(cells(shown.by_role_model).set_index("role model")))

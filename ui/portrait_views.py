@@ -17,7 +17,7 @@ from campaigns.media.presets import PRESETS
 from campaigns.portraits import STATUS_LABELS, Framing, PortraitInput, PortraitView
 from ui import resources, state
 from ui.branding import photo_placeholder
-from ui.i18n import current_language, t
+from ui.i18n import current_language, num, pct, t, tr
 from ui.widgets import empty_state, flash
 
 LANGUAGES = {"fr": "Français", "en": "English", "es": "Español", "ar": "العربية"}
@@ -37,7 +37,11 @@ def upload_form(db: Engine, actor: Actor) -> None:
             key=f"portraits__file_{generation}",
         )
         featured = st.multiselect(
-            t("Who is featured"), list(names), format_func=names.__getitem__, key="portraits__who"
+            t("Who is featured"),
+            list(names),
+            format_func=names.__getitem__,
+            placeholder=t("Choose options"),
+            key="portraits__who",
         )
         c1, c2 = st.columns([3, 1])
         title = c1.text_input(t("Title"), key="portraits__title")
@@ -87,11 +91,11 @@ def upload_form(db: Engine, actor: Actor) -> None:
     except InvalidFields as exc:
         bar.empty()
         for message in exc.fields.values():
-            st.error(message)
+            st.error(tr(message))
         return
     except SpotlightError as exc:
         bar.empty()
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.session_state[state.PORTRAITS_UPLOAD] = generation + 1
     st.session_state[state.PORTRAITS_SELECTED] = portrait_id
@@ -125,10 +129,13 @@ def portrait_list(db: Engine, actor: Actor) -> None:
                 counts[version.status] = counts.get(version.status, 0) + 1
             if counts:
                 c1.caption(
-                    ", ".join(f"{t(STATUS_LABELS[s])}: {n}" for s, n in sorted(counts.items()))
+                    ", ".join(
+                        t("{label}: {value}", label=t(STATUS_LABELS[s]), value=n)
+                        for s, n in sorted(counts.items())
+                    )
                 )
             if item.do_not_use:
-                c1.error(t("Do not use: {reason}", reason=item.do_not_use_reason))
+                c1.error(t("Do not use: {reason}", reason=tr(item.do_not_use_reason)))
             if c2.button(t("Open"), key=f"portraits__open_{item.id}"):
                 st.session_state[state.PORTRAITS_SELECTED] = item.id
                 st.rerun()
@@ -161,7 +168,7 @@ def framing_view(db: Engine, actor: Actor, item: PortraitView) -> None:
         try:
             still = _frame(actor, item.id, at, item.source_key)
         except SpotlightError as exc:
-            st.warning(exc.message)
+            st.warning(tr(exc.message))
         else:
             st.image(
                 _with_marker(still, focal_x, focal_y),
@@ -212,7 +219,7 @@ def framing_view(db: Engine, actor: Actor, item: PortraitView) -> None:
             try:
                 portraits.set_framing(db, actor, item.id, framing, Framing(*opened))
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
                 st.session_state.pop(opened_key, None)
                 flash(t("Framing saved."))
@@ -253,12 +260,70 @@ def captions_view(db: Engine, actor: Actor, item: PortraitView) -> None:
                     db, resources.store(), actor, item.id, upload.getvalue(), upload.name
                 )
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
                 for problem in check.problems:
-                    st.warning(problem)
+                    st.warning(tr(problem))
                 flash(t("Captions saved ({n} cues).", n=len(check.cues)))
                 st.rerun()
+
+
+def missing_text_notice(item: PortraitView) -> None:
+    """Say, in words, what the portrait still lacks for people who cannot see or hear it."""
+    if not item.alt_text.strip():
+        st.warning(
+            t(
+                "No alt text yet: its posts are blocked until the video is described in a "
+                "sentence (Captions tab, Alt text and transcript)."
+            )
+        )
+    if not item.transcript.strip():
+        st.warning(
+            t(
+                "No transcript yet: add one (Captions tab, Alt text and transcript) so people who "
+                "can neither watch nor hear the video can read it. Its posts show a warning until "
+                "then."
+            )
+        )
+
+
+def description_view(db: Engine, actor: Actor, item: PortraitView) -> None:
+    """The portrait's alt text and transcript, which its posts are checked against."""
+    st.subheader(t("Alt text and transcript"))
+    with st.form(f"portraits__describe_{item.id}"):
+        alt_text = st.text_input(
+            t("Alt text: one sentence describing the video (required)"),
+            value=item.alt_text,
+            key=f"portraits__alt_{item.id}",
+        )
+        transcript = st.text_area(
+            t("Transcript: everything said in the video"),
+            value=item.transcript,
+            height=160,
+            key=f"portraits__transcript_{item.id}",
+        )
+        submitted = st.form_submit_button(t("Save the alt text and transcript"))
+    if not submitted:
+        return
+    try:
+        portraits.describe_portrait(db, actor, item.id, alt_text, transcript)
+    except InvalidFields as exc:
+        for message in exc.fields.values():
+            st.error(tr(message))
+        return
+    except SpotlightError as exc:
+        st.error(tr(exc.message))
+        return
+    flash(t("Alt text and transcript saved; the portrait's posts are checked again."))
+    st.rerun()
+
+
+def _captions_note(version: portraits.VersionView) -> str:
+    if version.captions_burned:
+        return t("Captions: burned into the picture")
+    if version.captions_key:
+        return t("Captions: in a separate file (SRT), to upload with the video")
+    return t("Captions: none (make this version again once the portrait has captions)")
 
 
 def request_view(db: Engine, actor: Actor, item: PortraitView) -> None:
@@ -267,7 +332,8 @@ def request_view(db: Engine, actor: Actor, item: PortraitView) -> None:
         chosen = st.multiselect(
             t("Versions to make"),
             list(PRESETS),
-            format_func=lambda name: PRESETS[name].label,
+            format_func=lambda name: tr(PRESETS[name].label),
+            placeholder=t("Choose options"),
             key=f"portraits__presets_{item.id}",
         )
         c1, c2 = st.columns(2)
@@ -283,9 +349,9 @@ def request_view(db: Engine, actor: Actor, item: PortraitView) -> None:
                     db, actor, item.id, chosen, trim_to_fit=trim_to_fit, lower_third=lower_third
                 )
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
                 return
-            refusals = [refusal.reason for refusal in request.refused]
+            refusals = [tr(refusal.reason) for refusal in request.refused]
             if not request.version_ids:
                 for reason in refusals:
                     st.warning(reason)
@@ -310,7 +376,8 @@ def versions_view(actor: Actor, portrait_id: int) -> None:
         _live_progress(actor, portrait_id)
     for version in item.versions:
         if version.status in ("failed", "cancelled", "blocked"):
-            st.warning(f"{version.label}: {t(STATUS_LABELS[version.status])}. {version.error}")
+            why = f"{t(STATUS_LABELS[version.status])}. {tr(version.error)}"
+            st.warning(t("{label}: {value}", label=tr(version.label), value=why))
     ready = [v for v in item.versions if v.status == "done" and v.output_key]
     for start in range(0, len(ready), 3):
         columns = st.columns(3)
@@ -322,7 +389,8 @@ def versions_view(actor: Actor, portrait_id: int) -> None:
                 st.video(_media(actor, version.output_key or ""))
                 size = (version.size_bytes or 0) / 1e6
                 seconds = version.duration_s or 0
-                st.caption(t("{size:.1f} MB · {seconds:.0f} s", size=size, seconds=seconds))
+                st.caption(t("{size} MB · {seconds} s", size=num(size, 1), seconds=num(seconds)))
+                st.caption(_captions_note(version))
                 _downloads(actor, version)
 
 
@@ -338,17 +406,15 @@ def _live_progress(actor: Actor, portrait_id: int) -> None:
         st.rerun()  # everything finished: redraw the page once with the players
     for version in active:
         c1, c2 = st.columns([4, 1])
-        c1.progress(
-            version.progress,
-            text=f"{version.label}: {t(STATUS_LABELS[version.status])} ({version.progress:.0%})",
-        )
+        done = f"{t(STATUS_LABELS[version.status])} ({pct(version.progress)})"
+        c1.progress(version.progress, text=t("{label}: {value}", label=version.label, value=done))
         if version.status != "cancelling" and c2.button(
             t("Cancel"), key=f"portraits__cancel_{version.id}"
         ):
             try:
                 portraits.cancel_version(db, actor, version.id)
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             st.rerun(scope="fragment")
 
 

@@ -31,7 +31,7 @@ def profile_form(
     """Draw the profile form; return what was typed when it is submitted."""
     start = initial or ProfileInput(full_name="", kind="student")
     with st.form(form_key):
-        st.markdown(f"**{t('Identity')}**")
+        st.markdown(t("**Identity**"))
         c1, c2, c3 = st.columns([2, 1, 1])
         full_name = c1.text_input(
             t("Full name (required)"), start.full_name, key=f"{form_key}__name"
@@ -65,6 +65,7 @@ def profile_form(
             sorted(set(programmes) | set(start.programmes)),
             default=list(start.programmes),
             accept_new_options=True,
+            placeholder=t("Choose or add options"),
             key=f"{form_key}__programmes",
         )
         employer = c2.text_input(
@@ -84,12 +85,13 @@ def profile_form(
             key=f"{form_key}__access",
         )
 
-        st.markdown(f"**{t('Featured as (self-declared, each optional)')}**")
+        st.markdown(t("**Featured as (self-declared, each optional)**"))
         categories = st.multiselect(
             t("Categories the person chose to be featured under"),
             CATEGORIES,
             default=list(start.categories),
             format_func=lambda c: t(CATEGORY_LABELS[c]),
+            placeholder=t("Choose options"),
             key=f"{form_key}__categories",
         )
         details = start.disability_details
@@ -113,12 +115,13 @@ def profile_form(
                 key=f"{form_key}__details",
             )
 
-        st.markdown(f"**{t('Story')}**")
+        st.markdown(t("**Story**"))
         barriers = st.multiselect(
             t("Barriers overcome"),
             BARRIERS,
             default=list(start.barriers),
             format_func=lambda b: t(BARRIER_LABELS[b]),
+            placeholder=t("Choose options"),
             key=f"{form_key}__barriers",
         )
         bio = st.text_area(t("Short bio"), start.bio, height=120, key=f"{form_key}__bio")

@@ -13,42 +13,43 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-import vl_convert as vlc
 
+from campaigns import charts
 from campaigns.engagement import analytics
 from campaigns.engagement.analytics import Filters, Kpis, PreparedData
+from campaigns.i18n import N_
 from campaigns.scheduling import network_label
 from campaigns.spreadsheet_safety import safe_frame
 from ui import resources, state
 from ui.campaign_views import group_label
-from ui.i18n import t
+from ui.i18n import current_language, day, num, pct, t
 
 METRIC_NAMES = {
-    "impressions": "Impressions",
-    "reach": "Reach",
-    "video_views": "Video views",
-    "average_view_duration_seconds": "Average watch time (s)",
-    "completion_rate": "Completion rate",
-    "engagement_rate": "Engagement rate",
-    "link_clicks": "Link clicks",
-    "ctr": "Click-through rate",
-    "likes": "Likes",
-    "comments": "Comments",
-    "shares": "Shares",
-    "saves": "Saves",
-    "follows": "Follows",
-    "watch_time_seconds": "Watch time (s)",
+    "impressions": N_("Impressions"),
+    "reach": N_("Reach"),
+    "video_views": N_("Video views"),
+    "average_view_duration_seconds": N_("Average watch time (s)"),
+    "completion_rate": N_("Completion rate"),
+    "engagement_rate": N_("Engagement rate"),
+    "link_clicks": N_("Link clicks"),
+    "ctr": N_("Click-through rate"),
+    "likes": N_("Likes"),
+    "comments": N_("Comments"),
+    "shares": N_("Shares"),
+    "saves": N_("Saves"),
+    "follows": N_("Follows"),
+    "watch_time_seconds": N_("Watch time (s)"),
 }
 RATES = {"completion_rate", "engagement_rate", "ctr"}
-FREQS = {"D": "Day", "W": "Week", "M": "Month"}
+FREQS = {"D": N_("Day"), "W": N_("Week"), "M": N_("Month")}
 GROUPINGS = {
-    "campaign": "Campaign",
-    "network": "Network",
-    "account": "Account",
-    "role_model": "Role model",
-    "group": "Target group",
+    "campaign": N_("Campaign"),
+    "network": N_("Network"),
+    "account": N_("Account"),
+    "role_model": N_("Role model"),
+    "group": N_("Target group"),
 }
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONDAY = date(2024, 1, 1)  # any Monday: the names of the weekdays come from the locale
 
 
 def shown(value: float, metric: str) -> str:
@@ -56,10 +57,15 @@ def shown(value: float, metric: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if metric in RATES:
-        return f"{value:.1%}"
+        return pct(value, 1)
     if metric.endswith("seconds"):
-        return f"{value:,.0f} s"
-    return f"{value:,.0f}"
+        return f"{num(value)} s"
+    return num(value)
+
+
+def _weekday(index: int) -> str:
+    """A weekday's short name in the reader's language (0 is Monday)."""
+    return day(MONDAY + timedelta(days=index), "EEE")
 
 
 def _label(option: tuple[Any, str], kind: str) -> str:
@@ -76,11 +82,11 @@ def filters(data: PreparedData) -> Filters:
     saved: dict[str, Any] = st.session_state.setdefault(state.REACH_FILTERS, {})
     options = analytics.filter_options(data)
     kinds = (
-        ("campaigns", "Campaign"),
-        ("networks", "Network"),
-        ("accounts", "Account"),
-        ("role_models", "Role model"),
-        ("groups", "Target group"),
+        ("campaigns", N_("Campaign")),
+        ("networks", N_("Network")),
+        ("accounts", N_("Account")),
+        ("role_models", N_("Role model")),
+        ("groups", N_("Target group")),
     )
     chosen: dict[str, tuple[Any, ...]] = {}
     cells = st.columns(len(kinds) + 1)
@@ -88,7 +94,8 @@ def filters(data: PreparedData) -> Filters:
         by_value = {value: _label((value, text), kind) for value, text in options.get(kind, [])}
         picked = cell.multiselect(
             t(label), list(by_value), default=[v for v in saved.get(kind, []) if v in by_value],
-            format_func=lambda v, names=by_value: names[v], key=f"reach__filter_{kind}",
+            format_func=lambda v, names=by_value: names[v], placeholder=t("Choose options"),
+            key=f"reach__filter_{kind}",
         )  # fmt: skip
         saved[kind] = list(picked)
         chosen[kind] = tuple(picked)
@@ -109,15 +116,15 @@ def filters(data: PreparedData) -> Filters:
 def kpi_tiles(kpis: Kpis) -> None:
     """The headline figures of the selection."""
     tiles = (
-        ("Posts", f"{kpis.posts:,}"),
-        ("Impressions", shown(kpis.impressions, "impressions")),
-        ("Reach (at most)", shown(kpis.reach, "reach")),
-        ("Video views", shown(kpis.video_views, "video_views")),
-        ("Average watch time", shown(kpis.average_watch_seconds, "watch_time_seconds")),
-        ("Completion rate", shown(kpis.completion_rate, "completion_rate")),
-        ("Engagement rate", shown(kpis.engagement_rate, "engagement_rate")),
-        ("Link clicks", shown(kpis.link_clicks, "link_clicks")),
-        ("Click-through rate", shown(kpis.ctr, "ctr")),
+        (N_("Posts"), num(kpis.posts)),
+        (N_("Impressions"), shown(kpis.impressions, "impressions")),
+        (N_("Reach (at most)"), shown(kpis.reach, "reach")),
+        (N_("Video views"), shown(kpis.video_views, "video_views")),
+        (N_("Average watch time"), shown(kpis.average_watch_seconds, "watch_time_seconds")),
+        (N_("Completion rate"), shown(kpis.completion_rate, "completion_rate")),
+        (N_("Engagement rate"), shown(kpis.engagement_rate, "engagement_rate")),
+        (N_("Link clicks"), shown(kpis.link_clicks, "link_clicks")),
+        (N_("Click-through rate"), shown(kpis.ctr, "ctr")),
     )
     for row in (tiles[:5], tiles[5:]):
         for cell, (label, value) in zip(st.columns(5), row, strict=False):
@@ -147,9 +154,9 @@ def chart_with_table(
             safe_frame(table).to_csv(index=False).encode("utf-8-sig"),
             file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore",
         )  # fmt: skip
-        spec = chart.to_json()
+        locale = charts.vega_locale(current_language())
         c2.download_button(
-            t("Download the chart (.png)"), lambda: vlc.vegalite_to_png(spec, scale=2),
+            t("Download the chart (.png)"), lambda: charts.png(chart, locale=locale),
             file_name=f"{name}.png", mime="image/png", key=f"{key}_png", on_click="ignore",
         )  # fmt: skip
 
@@ -170,30 +177,24 @@ def trend_section(data: PreparedData, chosen: Filters) -> None:
         st.info(t("No daily figures in this period."))
         return
     title = t(METRIC_NAMES[str(metric)])
-    axis = alt.Axis(format=".1%") if metric in RATES else alt.Axis(format=",.0f")
-    chart = (
-        alt.Chart(frame, title=title)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("period:T", title=t(FREQS[str(freq)])),
-            y=alt.Y("value:Q", title=title, axis=axis),
-            tooltip=[alt.Tooltip("period:T"), alt.Tooltip("value:Q", format=",.3~f")],
-        )
+    chart = charts.metric_trend(
+        frame, title=title, period=t(FREQS[str(freq)]), rate=metric in RATES
     )
     peak = frame.loc[frame["value"].idxmax()] if frame["value"].notna().any() else None
     summary = t(
         "{metric} per {freq}, from {first} to {last}.",
         metric=title, freq=t(FREQS[str(freq)]).lower(),
-        first=f"{frame['period'].min():%d %b %Y}", last=f"{frame['period'].max():%d %b %Y}",
+        first=day(frame["period"].min()), last=day(frame["period"].max()),
     )  # fmt: skip
     if peak is not None:
         summary += " " + t(
             "Highest: {value} ({when}).",
-            value=shown(float(peak["value"]), str(metric)), when=f"{peak['period']:%d %b %Y}",
+            value=shown(float(peak["value"]), str(metric)), when=day(peak["period"]),
         )  # fmt: skip
-    table = frame.assign(value=[shown(v, str(metric)) for v in frame["value"]]).rename(
-        columns={"period": t("Period"), "value": title}
-    )
+    table = frame.assign(
+        period=[day(p) for p in frame["period"]],
+        value=[shown(v, str(metric)) for v in frame["value"]],
+    ).rename(columns={"period": t("Period"), "value": title})
     chart_with_table(chart, table, f"trend-{metric}", summary, "reach__trend")
 
 
@@ -212,15 +213,10 @@ def breakdown_section(data: PreparedData, chosen: Filters) -> None:
         frame[label_column] = [network_label(str(v)) for v in frame[label_column]]
     if by == "group":
         frame[label_column] = [group_label(str(v)) for v in frame[label_column]]
-    chart = (
-        alt.Chart(frame, title=t("Impressions by {what}", what=t(GROUPINGS[by]).lower()))
-        .mark_bar()
-        .encode(
-            x=alt.X("impressions:Q", title=t("Impressions"), axis=alt.Axis(format=",.0f")),
-            y=alt.Y(f"{label_column}:N", sort="-x", title=None),
-            tooltip=list(frame.columns),
-        )
-    )
+    chart = charts.impressions_by(
+        frame, title=t("Impressions by {what}", what=t(GROUPINGS[by]).lower()),
+        impressions=t("Impressions"),
+    )  # fmt: skip
     top = frame.sort_values("impressions", ascending=False).iloc[0]
     summary = t(
         "{n} groups; the most impressions: {name} ({value}).",
@@ -261,7 +257,7 @@ def top_posts_section(data: PreparedData, chosen: Filters) -> None:
                 c1.caption(t("(no cover)"))
             value = shown(float(row.value), str(metric))
             c2.markdown(
-                f"**{value}** · {row.account} · {row.published_at:%d %b %Y}  \n"
+                f"**{value}** · {row.account} · {day(row.published_at)}  \n"
                 + str(row.text).replace("\n", " ")[:140]
             )
 
@@ -288,7 +284,7 @@ def person_section(data: PreparedData, chosen: Filters) -> None:
     summary = t(
         "The five role models whose posts were seen most: {names}.", names=", ".join(leaders)
     )
-    table = top.rename(
+    table = top.assign(period=[day(p, "LLLL y") for p in top["period"]]).rename(
         columns={"period": t("Month"), "person": t("Role model"), "impressions": t("Impressions")}
     )
     chart_with_table(chart, table, "role-models", summary, "reach__people")
@@ -330,7 +326,9 @@ def compare_section(data: PreparedData, chosen: Filters) -> None:
             t("Figure"): [t(KPI_NAMES.get(str(k), str(k))) for k in frame["kpi"]],
             names[0]: [_kpi(v, str(k)) for k, v in zip(frame["kpi"], frame["a"], strict=True)],
             names[1]: [_kpi(v, str(k)) for k, v in zip(frame["kpi"], frame["b"], strict=True)],
-            t("Change"): ["—" if pd.isna(v) else f"{v:+.0%}" for v in frame["change"]],
+            t("Difference"): [
+                "—" if pd.isna(v) else ("+" if v > 0 else "") + pct(v) for v in frame["change"]
+            ],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -338,15 +336,15 @@ def compare_section(data: PreparedData, chosen: Filters) -> None:
 
 KPI_NAMES = {
     **METRIC_NAMES,
-    "posts": "Posts",
-    "average_watch_seconds": "Average watch time (s)",
-    "days_with_data": "Days with daily figures",
+    "posts": N_("Posts"),
+    "average_watch_seconds": N_("Average watch time (s)"),
+    "days_with_data": N_("Days with daily figures"),
 }
 
 
 def _kpi(value: float, kpi: str) -> str:
     if kpi in ("posts", "days_with_data"):
-        return "—" if pd.isna(value) else f"{value:,.0f}"
+        return "—" if pd.isna(value) else num(value)
     return shown(value, "watch_time_seconds" if kpi == "average_watch_seconds" else kpi)
 
 
@@ -376,9 +374,9 @@ def best_times_section(data: PreparedData) -> None:
         )
         return
     frame = frame.assign(
-        day=[t(WEEKDAYS[int(d)]) for d in frame["weekday"]],
+        day=[_weekday(int(d)) for d in frame["weekday"]],
         label=[
-            f"{rate:.1%}" if ok and not pd.isna(rate) else (t("few") if posts else "")
+            pct(rate, 1) if ok and not pd.isna(rate) else (t("few") if posts else "")
             for rate, ok, posts in zip(
                 frame["engagement_rate"], frame["enough"], frame["posts"], strict=True
             )
@@ -386,7 +384,7 @@ def best_times_section(data: PreparedData) -> None:
     )
     base = alt.Chart(frame, title=t("Engagement rate by time of publication")).encode(
         x=alt.X("hour:O", title=t("Hour (account's time)")),
-        y=alt.Y("day:N", sort=[t(d) for d in WEEKDAYS], title=None),
+        y=alt.Y("day:N", sort=[_weekday(i) for i in range(7)], title=None),
     )
     cells = base.mark_rect().encode(
         color=alt.condition(
@@ -409,7 +407,7 @@ def best_times_section(data: PreparedData) -> None:
         summary = t(
             "Best slot with enough posts: {day} at {hour}:00 ({rate} over {posts} posts). "
             "Grey slots have too few posts to tell (“few”) or none.",
-            day=best["day"], hour=int(best["hour"]), rate=f"{best['engagement_rate']:.1%}",
+            day=best["day"], hour=int(best["hour"]), rate=pct(best["engagement_rate"], 1),
             posts=int(best["posts"]),
         )  # fmt: skip
     table = frame[frame["posts"] > 0][["day", "hour", "posts", "label"]].rename(

@@ -12,32 +12,33 @@ from campaigns.engagement.analytics import METRICS
 from campaigns.engagement.importing import PLATFORM_LABELS, ImportReport
 from campaigns.engagement.parsing import ColumnMapping, read_columns
 from campaigns.errors import SpotlightError
+from campaigns.i18n import N_
 from campaigns.scheduling import NETWORKS, network_label
 from ui import state
-from ui.i18n import t
+from ui.i18n import day, moment, num, t, tr
 from ui.widgets import empty_state, flash
 
 FIELDS = {
-    "network_post_id": "Post id on the network",
-    "post_url": "Post address (URL)",
-    "title": "Post text or title",
-    "published_at": "Publication time",
-    "day": "Day of the figures (daily tables only)",
+    "network_post_id": N_("Post id on the network"),
+    "post_url": N_("Post address (URL)"),
+    "title": N_("Post text or title"),
+    "published_at": N_("Publication time"),
+    "day": N_("Day of the figures (daily tables only)"),
 }
 METRIC_LABELS = {
-    "impressions": "Impressions / views",
-    "reach": "Reach",
-    "video_views": "Video views",
-    "watch_time_seconds": "Watch time (seconds)",
-    "average_view_duration_seconds": "Average view duration",
-    "completion_rate": "Completion rate",
-    "likes": "Likes / reactions",
-    "comments": "Comments",
-    "shares": "Shares / reposts",
-    "saves": "Saves",
-    "link_clicks": "Link clicks",
-    "follows": "Follows",
-    "engagement_rate": "Engagement rate",
+    "impressions": N_("Impressions / views"),
+    "reach": N_("Reach"),
+    "video_views": N_("Video views"),
+    "watch_time_seconds": N_("Watch time (seconds)"),
+    "average_view_duration_seconds": N_("Average view duration"),
+    "completion_rate": N_("Completion rate"),
+    "likes": N_("Likes / reactions"),
+    "comments": N_("Comments"),
+    "shares": N_("Shares / reposts"),
+    "saves": N_("Saves"),
+    "link_clicks": N_("Link clicks"),
+    "follows": N_("Follows"),
+    "engagement_rate": N_("Engagement rate"),
 }
 NEW_MAPPING = ""
 
@@ -47,7 +48,7 @@ def _mapping_step(file_name: str, data: bytes, saved: dict[str, ColumnMapping]) 
     try:
         columns = read_columns(file_name, data)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return ColumnMapping({})
     choice = st.selectbox(
         t("Saved mapping"), [NEW_MAPPING, *saved],
@@ -78,21 +79,21 @@ def _mapping_step(file_name: str, data: bytes, saved: dict[str, ColumnMapping]) 
 
 def _show_report(report: ImportReport) -> None:
     if report.already_imported_on is not None:
-        st.info(report.summary)
+        st.info(tr(report.summary))
         return
     if report.rejected:
-        st.warning(report.summary)
+        st.warning(tr(report.summary))
     else:
-        st.success(report.summary)
+        st.success(tr(report.summary))
     for note in report.notes:
-        st.caption(note)
+        st.caption(tr(note))
     if report.rejections:
         st.dataframe(
             pd.DataFrame(
                 {
                     t("Row"): [r.row for r in report.rejections],
                     t("Sheet or file"): [r.sheet for r in report.rejections],
-                    t("Why it was left out"): [r.reason for r in report.rejections],
+                    t("Why it was left out"): [tr(r.reason) for r in report.rejections],
                 }
             ),
             hide_index=True,
@@ -117,7 +118,7 @@ def import_section(db: Engine, actor: Actor) -> None:
     )
     platform = st.selectbox(
         t("Where the files come from"), list(PLATFORM_LABELS),
-        format_func=lambda p: t(PLATFORM_LABELS[p]), key="reach__platform",
+        format_func=lambda p: tr(PLATFORM_LABELS[p]), key="reach__platform",
     )  # fmt: skip
     mapping: ColumnMapping | None = None
     save_as = ""
@@ -133,7 +134,7 @@ def import_section(db: Engine, actor: Actor) -> None:
         try:
             importing.save_mapping(db, actor, save_as, mapping)
         except SpotlightError as exc:
-            st.error(exc.message)
+            st.error(tr(exc.message))
             return
     reports = []
     for upload in files:
@@ -149,7 +150,7 @@ def import_section(db: Engine, actor: Actor) -> None:
                 )
             )
         except SpotlightError as exc:
-            st.error(f"{upload.name}: {exc.message}")
+            st.error(t("{label}: {value}", label=upload.name, value=tr(exc.message)))
     for report in reports:
         _show_report(report)
     if reports:
@@ -160,7 +161,7 @@ def _saved(db: Engine, actor: Actor) -> dict[str, ColumnMapping]:
     try:
         return importing.saved_mappings(db, actor)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return {}
 
 
@@ -176,10 +177,11 @@ def review_queue(db: Engine, actor: Actor, groups: list[importing.UnmatchedGroup
     for group in groups:
         key = group.row_ids[0]
         with st.container(border=True):
-            st.markdown(f"**{network_label(group.platform)}** · {group.title or t('(no text)')}")
+            title = group.title or t("(no text)")
+            st.markdown(f"**{network_label(group.platform)}** · {title}")
             where = group.post_url or group.network_post_id or t("no address in the export")
             span = (
-                f"{group.first_day:%d %b %Y} – {group.last_day:%d %b %Y}"
+                f"{day(group.first_day)} – {day(group.last_day)}"
                 if group.first_day and group.last_day
                 else t("lifetime totals")
             )
@@ -192,7 +194,7 @@ def review_queue(db: Engine, actor: Actor, groups: list[importing.UnmatchedGroup
             post_id = st.selectbox(
                 t("Belongs to"), [None, *suggestions],
                 format_func=lambda i, found=suggestions: t("Choose a post") if i is None else
-                f"#{i} {found[i].text[:60]} ({found[i].why})",
+                f"#{i} {found[i].text[:60]} ({tr(found[i].why)})",
                 key=f"reach__queue_post_{key}",
             )  # fmt: skip
             c1, c2 = st.columns(2)
@@ -204,8 +206,8 @@ def review_queue(db: Engine, actor: Actor, groups: list[importing.UnmatchedGroup
 
 def _figures(group: importing.UnmatchedGroup) -> str:
     if group.impressions or not group.video_views:
-        return t("{n} impressions", n=f"{group.impressions:,.0f}")
-    return t("{n} video views", n=f"{group.video_views:,.0f}")
+        return t("{n} impressions", n=num(group.impressions))
+    return t("{n} video views", n=num(group.video_views))
 
 
 def _resolve(
@@ -219,7 +221,7 @@ def _resolve(
             importing.confirm_unmatched(db, actor, group.row_ids, int(post_id))
             flash(t("The figures now count for post #{id}.", id=post_id))
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         return
     st.rerun()
 
@@ -232,7 +234,7 @@ def history(db: Engine, actor: Actor) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                t("Imported"): [f"{i.imported_at:%Y-%m-%d %H:%M}" for i in items],
+                t("Imported"): [moment(i.imported_at, "short") for i in items],
                 t("File"): [i.file_name for i in items],
                 t("Network"): [network_label(i.platform) for i in items],
                 t("By"): [i.imported_by for i in items],

@@ -26,7 +26,7 @@ from campaigns.consent import (
 from campaigns.errors import InvalidFields, SpotlightError
 from ui import resources, state
 from ui.data_rights import data_rights
-from ui.i18n import t
+from ui.i18n import day, t, tr
 from ui.profile_form import profile_form
 from ui.widgets import empty_state, flash, status_badge
 
@@ -36,7 +36,7 @@ def show_detail(db: Engine, actor: Actor, person_id: int) -> None:
     try:
         person = catalogue.get_role_model(db, actor, person_id)
     except SpotlightError as exc:
-        st.error(exc.message)
+        st.error(tr(exc.message))
         st.session_state.pop(state.ROLE_MODELS_SELECTED, None)
         return
     settings = resources.settings()
@@ -93,14 +93,14 @@ def _profile(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> Non
     )
     if edited is not None:
         for warning in catalogue.find_duplicates(db, edited, exclude_id=person.id):
-            st.warning(warning.reason)
+            st.warning(tr(warning.reason))
         try:
             catalogue.update_role_model(db, actor, person.id, edited, opened)
         except InvalidFields as exc:
             for message in exc.fields.values():
-                st.error(message)
+                st.error(tr(message))
         except SpotlightError as exc:
-            st.error(exc.message)
+            st.error(tr(exc.message))
         else:
             st.session_state.pop(opened_key, None)
             flash(t("Saved the profile of {name}.", name=edited.full_name))
@@ -114,7 +114,7 @@ def _profile(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> Non
         try:
             catalogue.set_archived(db, actor, person.id, not person.archived)
         except SpotlightError as exc:
-            st.error(exc.message)
+            st.error(tr(exc.message))
         else:
             flash(t("Restored {name}.") if person.archived else t("Archived {name}."))
             st.rerun()
@@ -122,13 +122,13 @@ def _profile(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> Non
 
 def _story(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> None:
     profile = person.profile
-    st.markdown(f"**{t('Barriers overcome')}**")
+    st.markdown(t("**Barriers overcome**"))
     st.write(", ".join(t(BARRIER_LABELS[b]) for b in profile.barriers) or t("None recorded."))
-    st.markdown(f"**{t('Bio')}**")
+    st.markdown(t("**Bio**"))
     st.write(profile.bio or t("No bio yet: add one in the Profile tab."))
     if profile.tags:
         st.caption(t("Tags: {tags}", tags=", ".join(profile.tags)))
-    st.markdown(f"**{t('Quotes')}**")
+    st.markdown(t("**Quotes**"))
     if not person.quotes:
         st.caption(t("No quotes yet."))
     for quote in person.quotes:
@@ -138,7 +138,7 @@ def _story(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> None:
                 st.caption(
                     t(
                         "Approved on {day} ({how})",
-                        day=f"{quote.approved_on:%d/%m/%Y}",
+                        day=day(quote.approved_on),
                         how=quote.approved_how,
                     )
                 )
@@ -158,7 +158,7 @@ def _story(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> None:
                     db, actor, person.id, text, approved_on if approved else None, how
                 )
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
                 flash(t("Quote added."))
                 st.rerun()
@@ -180,15 +180,15 @@ def _consent(
                 t(
                     "**Consent #{id}** · signed {signed} · valid {start} → {end}",
                     id=view.id,
-                    signed=f"{view.signed_on:%d/%m/%Y}",
-                    start=f"{view.valid_from:%d/%m/%Y}",
-                    end=f"{view.expires_on:%d/%m/%Y}" if view.expires_on else t("no end date"),
+                    signed=day(view.signed_on),
+                    start=day(view.valid_from),
+                    end=day(view.expires_on) if view.expires_on else t("no end date"),
                 )
             )
             with badge:
                 status_badge(view.status)
             st.write(
-                t("Channels: {v}", v=", ".join(CHANNEL_LABELS[c] for c in view.channels))
+                t("Channels: {v}", v=", ".join(t(CHANNEL_LABELS[c]) for c in view.channels))
                 + "  \n"
                 + t("Uses: {v}", v=", ".join(t(USE_LABELS[u]) for u in view.uses))
                 + "  \n"
@@ -206,7 +206,7 @@ def _consent(
                 st.caption(
                     t(
                         "Withdrawn on {day} ({channel})",
-                        day=f"{view.withdrawn_on:%d/%m/%Y}",
+                        day=day(view.withdrawn_on),
                         channel=view.withdrawal_channel,
                     )
                 )
@@ -219,7 +219,7 @@ def _consent(
                     try:
                         return consent.read_proof(db, resources.store(), actor, consent_id)[2]
                     except SpotlightError as exc:
-                        return exc.message.encode("utf-8")
+                        return tr(exc.message).encode("utf-8")
 
                 st.download_button(
                     t("Download the proof ({name})", name=view.proof_filename or "proof"),
@@ -239,17 +239,26 @@ def _consent_form(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -
     with st.expander(t("Record a consent")), st.form("role_models__consent", clear_on_submit=False):
         c1, c2, c3 = st.columns(3)
         channels = c1.multiselect(
-            t("Channels"), CHANNELS, format_func=CHANNEL_LABELS.__getitem__, key="rm_c__channels"
+            t("Channels"),
+            CHANNELS,
+            format_func=CHANNEL_LABELS.__getitem__,
+            placeholder=t("Choose options"),
+            key="rm_c__channels",
         )
         uses = c2.multiselect(
             t("Uses"),
             USES,
             default=["organic"],
             format_func=lambda u: t(USE_LABELS[u]),
+            placeholder=t("Choose options"),
             key="rm_c__uses",
         )
         media = c3.multiselect(
-            t("Media"), MEDIA, format_func=lambda m: t(MEDIA_LABELS[m]), key="rm_c__media"
+            t("Media"),
+            MEDIA,
+            format_func=lambda m: t(MEDIA_LABELS[m]),
+            placeholder=t("Choose options"),
+            key="rm_c__media",
         )
         c1, c2, c3 = st.columns(3)
         signed_on = c1.date_input(t("Signed on"), value=date.today(), key="rm_c__signed")
@@ -294,7 +303,7 @@ def _consent_form(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -
             try:
                 consent.record_consent(db, resources.store(), actor, person.id, data, attached)
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
                 # Empty the form so that a second click cannot record the same consent twice.
                 for key in [k for k in st.session_state if str(k).startswith("rm_c__")]:
@@ -329,9 +338,9 @@ def _withdrawal_form(
             try:
                 result = consent.withdraw_consent(db, actor, person.id, requested_on, channel, note)
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
-                flash(result.sentence())
+                flash(tr(result.sentence()))
                 st.cache_data.clear()
                 st.rerun()
 
@@ -367,7 +376,7 @@ def _media(db: Engine, actor: Actor, person: catalogue.RoleModelDetail) -> None:
                     db, resources.store(), actor, person.id, upload.getvalue(), upload.name, alt
                 )
             except SpotlightError as exc:
-                st.error(exc.message)
+                st.error(tr(exc.message))
             else:
                 flash(t("Photo saved; location and camera details were removed."))
                 st.cache_data.clear()
@@ -381,7 +390,11 @@ def _posts(person: catalogue.RoleModelDetail) -> None:
     st.dataframe(
         pd.DataFrame(
             [
-                {t("Published"): day, t("Network"): CHANNEL_LABELS.get(ch, ch), t("Post"): title}
+                {
+                    t("Published on"): day,
+                    t("Network"): t(CHANNEL_LABELS.get(ch, ch)),
+                    t("Post"): title,
+                }
                 for day, ch, title in person.appearances
             ]
         ),

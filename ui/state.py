@@ -45,3 +45,5 @@ IMPACT_LAST_REJECTIONS = "impact__last_rejections"  # rows the last import left 
 LAST_ACTIVITY = "app__last_activity"  # time.time() of the session's last run, for idle expiry
 SIGNED_OUT_IDLE = "app__signed_out_idle"  # set when the session was closed for inactivity
 ROLE_MODELS_ERASE_PLAN = "role_models__erase_plan"  # (person id, sentence, lines) of a dry run
+CAMPAIGNS_REPORT_JOB = "campaigns__report_job"  # {"job": id, "subject": code} of the last report
+IMPACT_MISSION_JOB = "impact__mission_job"  # {"job": id, "subject": year} of the last report

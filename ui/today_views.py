@@ -9,9 +9,12 @@ from sqlalchemy import Engine
 
 from campaigns import consent, posts
 from campaigns.auth import Actor
+from campaigns.publishing import STATUS_LABELS
 from ui import resources
-from ui.i18n import t
+from ui.i18n import day, moment, t, tr
 from ui.widgets import empty_state
+
+UPCOMING = "EEE d MMM, HH:mm"  # a post's time in the lists: "Mon 30 Nov, 14:05"
 
 
 def today_consents(db: Engine, actor: Actor) -> None:
@@ -34,7 +37,7 @@ def today_consents(db: Engine, actor: Actor) -> None:
                 t(
                     "**{person}** · ends {day}",
                     person=renewal.person,
-                    day=f"{renewal.expires_on:%d/%m/%Y}",
+                    day=day(renewal.expires_on),
                 )
             )
         if renewals:
@@ -48,7 +51,7 @@ def today_consents(db: Engine, actor: Actor) -> None:
                     t(
                         "**{person}** withdrew consent on {day} ({channel}).",
                         person=item.person,
-                        day=f"{item.withdrawn_on:%d/%m/%Y}",
+                        day=day(item.withdrawn_on),
                         channel=item.channel,
                     )
                 )
@@ -81,9 +84,9 @@ def _posts(db: Engine, actor: Actor) -> None:
         st.markdown(
             t(
                 "**{when}** · {account} · {status}",
-                when=f"{item.local_time:%d/%m %H:%M}",
+                when=moment(item.local_time, UPCOMING),
                 account=item.account,
-                status=t(item.status.replace("_", " ")),
+                status=t(STATUS_LABELS.get(item.status, item.status)),
             )
         )
     st.subheader(t("Posts blocked by a problem"))
@@ -98,7 +101,7 @@ def _posts(db: Engine, actor: Actor) -> None:
         )
     for item in blocked:
         st.error(
-            t("{when} · {account}: {reasons}", when=f"{item.local_time:%d/%m %H:%M}",
-              account=item.account, reasons=" ".join(item.blocked_reasons)),
+            t("{when} · {account}: {reasons}", when=moment(item.local_time, UPCOMING),
+              account=item.account, reasons=" ".join(tr(r) for r in item.blocked_reasons)),
             icon=":material/block:",
         )  # fmt: skip

@@ -48,6 +48,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 METRICS = (
     "impressions",
@@ -467,7 +468,9 @@ def _post_totals(data: PreparedData, filters: Filters) -> pd.DataFrame:
 def _selected(data: PreparedData, filters: Filters) -> npt.NDArray[np.bool_]:
     """Which posts (by code) the filters keep, before the period."""
     if filters.start and filters.end and filters.start > filters.end:
-        raise InvalidInput("The period starts after it ends: choose an end on or after the start.")
+        raise InvalidInput(
+            N_("The period starts after it ends: choose an end on or after the start.")
+        )
     posts = data.posts
     keep = np.ones(len(posts), dtype=bool)
     for column, wanted in (
@@ -511,7 +514,7 @@ def _keys(data: PreparedData, filters: Filters, by: By) -> pd.DataFrame:
             {"code": groups["code"], "key": groups["group"], "label": groups["group"]}
         )
     else:
-        raise InvalidInput(f"The figures cannot be broken down by “{by}”.")
+        raise InvalidInput(msg("The figures cannot be broken down by “{by}”.", by=by))
     posts = data.posts
     return pd.DataFrame({"code": posts.index, "key": posts[key], "label": posts[label]})
 
@@ -564,7 +567,7 @@ def _columns(metric: str) -> tuple[str, ...]:
         return (f"{metric}_num", f"{metric}_den")
     if metric in COUNTS:
         return (metric,)
-    raise InvalidInput(f"“{metric}” is not a figure the Reach page knows.")
+    raise InvalidInput(msg("“{metric}” is not a figure the Reach page knows.", metric=metric))
 
 
 def _ratio(sums: pd.Series, ratio: str) -> float:
@@ -595,7 +598,9 @@ def _in_period(days: pd.Series, filters: Filters) -> npt.NDArray[np.bool_]:
 
 def _trunc(freq: str) -> str:
     if freq not in _TRUNC:
-        raise InvalidInput(f"“{freq}” is not a period: choose days (D), weeks (W) or months (M).")
+        raise InvalidInput(
+            msg("“{freq}” is not a period: choose days (D), weeks (W) or months (M).", freq=freq)
+        )
     return _TRUNC[freq]
 
 

@@ -15,6 +15,7 @@ from campaigns.engagement.tables import (
     header_key,
 )
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 NETWORKS = ("csv", "linkedin", "instagram", "facebook", "youtube", "tiktok")
 
@@ -27,24 +28,26 @@ def header_of(sheets: Sequence[Sheet]) -> list[str]:
         header = max(filled, key=len, default=[])
         if header:
             return header
-    raise InvalidInput("The file is empty.")
+    raise InvalidInput(N_("The file is empty."))
 
 
 def mapped_spec(columns: Mapping[str, str], platform: str) -> TableSpec:
     """How to read a table whose columns the user named, after checking the mapping makes sense."""
     if platform not in NETWORKS:
-        raise InvalidInput(f"“{platform}” is not a network Spotlight knows.")
+        raise InvalidInput(msg("“{network}” is not a network Spotlight knows.", network=platform))
     chosen = {name: column.strip() for name, column in columns.items() if column.strip()}
     unknown = sorted(name for name in chosen if name not in FIELDS)
     if unknown:
-        raise InvalidInput(f"“{unknown[0]}” is not a field Spotlight knows.")
+        raise InvalidInput(msg("“{field}” is not a field Spotlight knows.", field=unknown[0]))
     if not any(name in METRIC_KINDS for name in chosen):
-        raise InvalidInput("Choose at least one column of figures (views, likes, comments…).")
+        raise InvalidInput(N_("Choose at least one column of figures (views, likes, comments…)."))
     is_post = any(name in TEXT_FIELDS for name in chosen)
     if not is_post and "day" not in chosen:
         raise InvalidInput(
-            "Choose the column that says which post the figures belong to (link, ID or "
-            "title), or the day they belong to."
+            N_(
+                "Choose the column that says which post the figures belong to (link, ID or "
+                "title), or the day they belong to."
+            )
         )
     return TableSpec(
         name="generic",
@@ -70,7 +73,11 @@ def find_mapped_table(sheets: Sequence[Sheet], columns: Mapping[str, str], platf
     for name, (column, *_) in spec.aliases.items():
         if header_key(column) not in present:
             raise InvalidInput(
-                f"The column “{column}” chosen for {name.replace('_', ' ')} is not in the file; "
-                "choose the columns again."
+                msg(
+                    "The column “{column}” chosen for {field} is not in the file; "
+                    "choose the columns again.",
+                    column=column,
+                    field=name.replace("_", " "),
+                )
             )
-    raise InvalidInput("The chosen columns are not all on the same header row; check the file.")
+    raise InvalidInput(N_("The chosen columns are not all on the same header row; check the file."))

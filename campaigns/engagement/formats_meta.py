@@ -15,6 +15,7 @@ from campaigns.engagement.numbers import DateOrder, DecimalMark
 from campaigns.engagement.reading import is_filled
 from campaigns.engagement.tables import Table, TableSpec, cell_text, header_key
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 _CONTENT_LANGUAGES: tuple[tuple[Aliases, DateOrder, DecimalMark], ...] = (
     # English exports write dates month first; French ones day first, with decimal commas.
@@ -64,10 +65,13 @@ def refine_timeseries(table: Table, requested: str) -> tuple[Table, tuple[str, .
         (metric for word, metric in META_TIMESERIES_TITLES if header_key(word) in key), None
     )
     if metric is None:
-        named = f"“{title}”" if title else "a figure without a title"
+        named = msg("“{title}”", title=title) if title else N_("a figure without a title")
         raise InvalidInput(
-            f"This Meta time series holds {named}, which Spotlight does not track; it reads "
-            "reach, views, follows and link clicks."
+            msg(
+                "This Meta time series holds {figure}, which Spotlight does not track; it reads "
+                "reach, views, follows and link clicks.",
+                figure=named,
+            )
         )
     if "instagram" in key:
         platform = "instagram"
@@ -77,8 +81,10 @@ def refine_timeseries(table: Table, requested: str) -> tuple[Table, tuple[str, .
         platform = requested
     else:
         raise InvalidInput(
-            "This Meta time series does not say whether it comes from Facebook or Instagram; "
-            "choose the network and upload it again."
+            N_(
+                "This Meta time series does not say whether it comes from Facebook or "
+                "Instagram; choose the network and upload it again."
+            )
         )
     columns = {("day" if name == "day" else metric): at for name, at in table.columns.items()}
     return replace(table, platform=platform, columns=columns), ()

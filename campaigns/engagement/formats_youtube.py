@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from campaigns.engagement.aliases import YOUTUBE
 from campaigns.engagement.tables import Table, TableSpec, cell_text, header_key
+from campaigns.i18n import N_, msg
 
 _VIDEO_FIELDS = ("network_post_id", "title", "published_at")
 
@@ -45,6 +46,6 @@ def drop_total_row(table: Table, requested: str) -> tuple[Table, tuple[str, ...]
     position = table.columns["network_post_id"][0]
     if position >= len(first) or header_key(cell_text(first[position])) != "total":
         return table, ()
-    where = table.sheet or "the table"
-    note = f"The first row of {where} is the total of all videos and was left out."
+    where = table.sheet or N_("the table")
+    note = msg("The first row of {table} is the total of all videos and was left out.", table=where)
     return replace(table, rows=table.rows[1:]), (note,)

@@ -18,13 +18,14 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from campaigns import audit
+from campaigns import audit, wording
 from campaigns.auth import Actor, Permission, require
 from campaigns.db import read_only, transaction, utcnow
 from campaigns.engagement.matching import Candidate, Suggestion, network_ref, row_refs
 from campaigns.engagement.matching import suggest_posts as rank_posts
 from campaigns.engagement.parsing import ColumnMapping, ParsedExport, ParsedRow, parse_export
 from campaigns.errors import InvalidInput, NotFound
+from campaigns.i18n import N_, msg
 from campaigns.models import (
     AccountMetricDaily,
     ChannelAccount,
@@ -39,12 +40,12 @@ from campaigns.models.engagement import METRIC_COLUMNS
 from campaigns.scheduling import network_label, to_local
 
 PLATFORM_LABELS = {
-    "auto": "Find out from the file",
-    "linkedin": "LinkedIn page export",
-    "meta": "Meta Business Suite (Instagram, Facebook)",
-    "youtube": "YouTube Studio (zip)",
+    "auto": N_("Find out from the file"),
+    "linkedin": N_("LinkedIn page export"),
+    "meta": N_("Meta Business Suite (Instagram, Facebook)"),
+    "youtube": N_("YouTube Studio (zip)"),
     "tiktok": "TikTok Studio",
-    "csv": "Other (CSV/XLSX, map its columns)",
+    "csv": N_("Other (CSV/XLSX, map its columns)"),
 }
 # The parser names the network it found; "meta" asks for either of Meta's two.
 _META = ("instagram", "facebook")
@@ -79,13 +80,19 @@ class ImportReport:
     def summary(self) -> str:
         """One sentence for the page and the command line."""
         if self.already_imported_on is not None:
-            return (
-                f"{self.file_name} was already imported on {self.already_imported_on:%d %b %Y}; "
-                "nothing changed."
+            return msg(
+                "{file} was already imported on {day}; nothing changed.",
+                file=self.file_name,
+                day=wording.short_date(self.already_imported_on),
             )
-        return (
-            f"{self.file_name}: {self.imported} new, {self.updated} updated, "
-            f"{self.unmatched} waiting for a post, {self.rejected} left out."
+        return msg(
+            "{file}: {imported} new, {updated} updated, "
+            "{unmatched} waiting for a post, {rejected} left out.",
+            file=self.file_name,
+            imported=self.imported,
+            updated=self.updated,
+            unmatched=self.unmatched,
+            rejected=self.rejected,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -205,13 +212,22 @@ def _account_for(session: Session, network: str, account_id: int | None) -> int 
     if account_id is not None:
         account = session.get(ChannelAccount, account_id)
         if account is None or account.network != network:
-            raise InvalidInput(f"Choose one of the school's {network_label(network)} accounts.")
+            raise InvalidInput(
+                msg(
+                    "Choose one of the school's {network} accounts.",
+                    network=network_label(network),
+                )
+            )
         return account.id
     ids = list(session.scalars(select(ChannelAccount.id).where(ChannelAccount.network == network)))
     if len(ids) > 1:
         raise InvalidInput(
-            f"This file has figures for a whole {network_label(network)} account and the school "
-            f"has {len(ids)} of them: choose which account it comes from."
+            msg(
+                "This file has figures for a whole {network} account and the school "
+                "has {count} of them: choose which account it comes from.",
+                network=network_label(network),
+                count=len(ids),
+            )
         )
     return ids[0] if ids else None
 
@@ -219,7 +235,10 @@ def _account_for(session: Session, network: str, account_id: int | None) -> int 
 def _check_platform(parsed: ParsedExport, platform: str) -> None:
     if platform == "meta" and parsed.platform not in _META:
         raise InvalidInput(
-            f"This looks like a {network_label(parsed.platform)} export, not a Meta one."
+            msg(
+                "This looks like a {network} export, not a Meta one.",
+                network=network_label(parsed.platform),
+            )
         )
 
 
@@ -251,7 +270,10 @@ def import_metrics(
     if parsed.rejected and not parsed.rows:
         # Recording an import that kept nothing would mark the file as done.
         raise InvalidInput(
-            f"Nothing was imported: every row of this file was refused. {parsed.rejected[0].reason}"
+            msg(
+                "Nothing was imported: every row of this file was refused. {first_reason}",
+                first_reason=parsed.rejected[0].reason,
+            )
         )
     network = _network_of(parsed.platform)
     tally = _Tally(rejections=[Rejection(r.source_row, r.sheet, r.reason) for r in parsed.rejected])
@@ -280,9 +302,13 @@ def import_metrics(
                         Rejection(
                             row.source_row,
                             row.sheet,
-                            f"Row {row.source_row}: these are figures for a whole "
-                            f"{network_label(network)} account and the school has none in "
-                            "Spotlight yet (add it on the Campaigns page).",
+                            msg(
+                                "Row {row}: these are figures for a whole "
+                                "{network} account and the school has none in "
+                                "Spotlight yet (add it on the Campaigns page).",
+                                row=row.source_row,
+                                network=network_label(network),
+                            ),
                         )
                     )
                     continue
@@ -308,8 +334,11 @@ def import_metrics(
                     Rejection(
                         row.source_row,
                         row.sheet,
-                        f"Row {row.source_row}: the same post and day as row "
-                        f"{seen[kind_key]}; the first was kept.",
+                        msg(
+                            "Row {row}: the same post and day as row {first}; the first was kept.",
+                            row=row.source_row,
+                            first=seen[kind_key],
+                        ),
                     )
                 )
                 continue
@@ -463,7 +492,7 @@ def _pending(session: Session, row_ids: Sequence[int]) -> list[UnmatchedMetricRo
         )
     )
     if not rows:
-        raise NotFound("These rows are no longer waiting: someone has already dealt with them.")
+        raise NotFound(N_("These rows are no longer waiting: someone has already dealt with them."))
     return rows
 
 
@@ -475,11 +504,13 @@ def confirm_unmatched(db: Engine, actor: Actor, row_ids: Sequence[int], post_id:
         post = session.get(Post, post_id)
         account = session.get(ChannelAccount, post.account_id) if post is not None else None
         if post is None or account is None:
-            raise NotFound("This post does not exist any more.")
+            raise NotFound(N_("This post does not exist any more."))
         if any(row.platform != account.network for row in rows):
             raise InvalidInput(
-                f"These figures come from {network_label(rows[0].platform)}; choose a post on a "
-                f"{network_label(rows[0].platform)} account."
+                msg(
+                    "These figures come from {network}; choose a post on a {network} account.",
+                    network=network_label(rows[0].platform),
+                )
             )
         tally = _Tally()
         daily = {(post.id, r.day): _figures(r.metrics) for r in rows if r.day is not None}
@@ -578,11 +609,11 @@ def save_mapping(db: Engine, actor: Actor, name: str, mapping: ColumnMapping) ->
     require(actor, Permission.EDIT_CONTENT)
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("Give the mapping a name, for example “Agency monthly table”.")
+        raise InvalidInput(N_("Give the mapping a name, for example “Agency monthly table”."))
     if len(name) > 120:
-        raise InvalidInput("Keep the mapping's name under 120 characters.")
+        raise InvalidInput(N_("Keep the mapping's name under 120 characters."))
     if not mapping.columns:
-        raise InvalidInput("Map at least one column before saving the mapping.")
+        raise InvalidInput(N_("Map at least one column before saving the mapping."))
     with transaction(db) as session:
         saved = session.scalar(
             select(SavedMapping).where(SavedMapping.kind == "metrics", SavedMapping.name == name)

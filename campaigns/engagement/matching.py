@@ -9,6 +9,9 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 from urllib.parse import parse_qs, urlsplit
 
+from campaigns import wording
+from campaigns.i18n import N_, msg
+
 # Each network writes the same post in several ways; these pull out the part that stays.
 _LINKEDIN_URN = re.compile(r"urn:li:(?:share|activity|ugcPost|post):(\d+)", re.IGNORECASE)
 _LINKEDIN_TAIL = re.compile(r"-(\d{15,25})(?:-[a-z0-9]+)?/?$", re.IGNORECASE)
@@ -108,11 +111,16 @@ def suggest_posts(
         alike = similarity(title, candidate.text)
         if gap is None and alike < 0.5:
             continue
-        reasons = [f"on {candidate.account}"]
+        reasons: list[str] = [msg("on {account}", account=candidate.account)]
         if gap is not None:
-            reasons.append("published the same day" if gap == 0 else "published a day apart")
+            reasons.append(
+                N_("published the same day") if gap == 0 else N_("published a day apart")
+            )
         if title:
-            reasons.append(f"text {alike:.0%} alike")
+            reasons.append(msg("text {share} alike", share=wording.tight_percent(alike)))
+        why = reasons[0]
+        for reason in reasons[1:]:
+            why = msg("{first}, {second}", first=why, second=reason)
         score = alike + (0.3 if gap == 0 else 0.15 if gap == 1 else 0.0)
         found.append(
             Suggestion(
@@ -121,7 +129,7 @@ def suggest_posts(
                 candidate.when,
                 candidate.text,
                 score,
-                ", ".join(reasons),
+                why,
             )
         )
     found.sort(key=lambda s: (-s.score, s.post_id))

@@ -16,6 +16,7 @@ from typing import Literal
 from charset_normalizer import from_bytes
 
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 # What a cell of a CSV (always str) or a workbook (typed by calamine) can hold.
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
@@ -83,11 +84,11 @@ def _number_from_text(text: str, mark: DecimalMark, original: object) -> float:
     negative, body = _signed(text)
     match = _NUMBER[mark].fullmatch(body)
     if match is None or not (match["whole"] or match["fraction"]):
-        raise UnreadableValue(f"is not a number (“{_shown(original)}”)")
+        raise UnreadableValue(msg("is not a number (“{value}”)", value=_shown(original)))
     whole = re.sub(r"\D", "", match["whole"]) or "0"
     number = float(f"{whole}.{match['fraction'] or '0'}")
     if not math.isfinite(number):
-        raise UnreadableValue(f"is not a number we can use (“{_shown(original)}”)")
+        raise UnreadableValue(msg("is not a number we can use (“{value}”)", value=_shown(original)))
     return -number if negative else number
 
 
@@ -96,17 +97,17 @@ def parse_number(value: Cell, decimal_mark: DecimalMark = ".") -> float | None:
     if is_empty(value):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnreadableValue(f"is not a number (“{_shown(value)}”)")
+        raise UnreadableValue(msg("is not a number (“{value}”)", value=_shown(value)))
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise UnreadableValue(f"is not a number (“{_shown(value)}”)")
+            raise UnreadableValue(msg("is not a number (“{value}”)", value=_shown(value)))
         return float(value)
     return _number_from_text(_text(value), decimal_mark, value)
 
 
 def _not_negative(number: float, value: Cell) -> float:
     if number < 0:
-        raise UnreadableValue(f"is negative ({_shown(value)})")
+        raise UnreadableValue(msg("is negative ({value})", value=_shown(value)))
     return number
 
 
@@ -117,7 +118,7 @@ def parse_count(value: Cell, decimal_mark: DecimalMark = ".") -> float | None:
         return None
     _not_negative(number, value)
     if not number.is_integer():
-        raise UnreadableValue(f"is not a whole number ({_shown(value)})")
+        raise UnreadableValue(msg("is not a whole number ({value})", value=_shown(value)))
     return number
 
 
@@ -156,14 +157,14 @@ def parse_duration(value: Cell, decimal_mark: DecimalMark = ".") -> float | None
     negative, body = _signed(_text(value))
     match = _DURATION.fullmatch(body)
     if match is None or int(match["mm"] or 0) > 59 or float(match["seconds"][:2]) > 59:
-        raise UnreadableValue(f"is not a duration (“{_shown(value)}”)")
+        raise UnreadableValue(msg("is not a duration (“{value}”)", value=_shown(value)))
     seconds = (
         int(match["hours"] or 0) * 3600
         + int(match["mm"] or match["minutes"] or 0) * 60
         + float(match["seconds"].replace(",", "."))
     )
     if negative and seconds:
-        raise UnreadableValue(f"is negative ({_shown(value)})")
+        raise UnreadableValue(msg("is negative ({value})", value=_shown(value)))
     return seconds
 
 
@@ -321,7 +322,7 @@ def read_date(value: Cell, order: DateOrder = "mdy") -> DateValue | None:
             return _date_from_text(_text(value), order)
         except ValueError:
             pass
-    raise UnreadableValue(f"is not a date we can read (“{_shown(value)}”)")
+    raise UnreadableValue(msg("is not a date we can read (“{value}”)", value=_shown(value)))
 
 
 def detect_date_order(values: Iterable[Cell]) -> DateOrder | None:
@@ -361,7 +362,13 @@ def infer_year(month: int, day: int, period_start: date, period_end: date) -> in
             distance = min(abs((candidate - period_start).days), abs((candidate - period_end).days))
         candidates.append((distance, -year))
     if not candidates:
-        raise UnreadableValue(f"({month:02}-{day:02}) is not a day of the export's period")
+        raise UnreadableValue(
+            msg(
+                "({month:02}-{day:02}) is not a day of the export's period",
+                month=month,
+                day=day,
+            )
+        )
     return -min(candidates)[1]
 
 
@@ -373,7 +380,7 @@ def parse_date(
     if written is None:
         return None
     if written.year is None and period is None:
-        raise UnreadableValue(f"has no year (“{_shown(value)}”)")
+        raise UnreadableValue(msg("has no year (“{value}”)", value=_shown(value)))
     start, end = period or (date.min, date.max)
     return written.on(start, end)
 
@@ -386,7 +393,7 @@ def parse_datetime(
     if written is None:
         return None
     if written.year is None and period is None:
-        raise UnreadableValue(f"has no year (“{_shown(value)}”)")
+        raise UnreadableValue(msg("has no year (“{value}”)", value=_shown(value)))
     start, end = period or (date.min, date.max)
     return written.moment(start, end)
 
@@ -403,7 +410,7 @@ def decode_text(data: bytes) -> str:
             return data.decode("utf-16")
     except UnicodeDecodeError:
         raise InvalidInput(
-            "This file is damaged (its text encoding is inconsistent); export it again."
+            N_("This file is damaged (its text encoding is inconsistent); export it again.")
         ) from None
     try:
         return data.decode("utf-8")
@@ -413,7 +420,9 @@ def decode_text(data: bytes) -> str:
     best = from_bytes(data, cp_isolation=["cp1252", "utf_16_le", "utf_16_be"]).best()
     if best is None:
         raise InvalidInput(
-            "Spotlight cannot tell how the text of this file is encoded; "
-            "save it again as “CSV UTF-8” and upload that."
+            N_(
+                "Spotlight cannot tell how the text of this file is encoded; "
+                "save it again as “CSV UTF-8” and upload that."
+            )
         )
     return str(best)

@@ -21,6 +21,7 @@ from campaigns.engagement.numbers import DateValue, UnreadableValue, detect_deci
 from campaigns.engagement.reading import Source, read_source
 from campaigns.engagement.tables import Draft, Table, draft_rows, find_table, metric_cells
 from campaigns.errors import InvalidInput, SpotlightError
+from campaigns.i18n import N_, msg
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,11 @@ PLATFORM_NAMES = {
     "youtube": "YouTube",
     "tiktok": "TikTok",
 }
-NOT_AN_EXPORT = (
+NOT_AN_EXPORT = N_(
     "This file does not look like an analytics export from LinkedIn, Meta, YouTube or TikTok. "
     "If it is your own table, choose “Other (CSV/XLSX)” and map its columns."
 )
+IN_FILE_NAME = N_("the period in the file name")
 DEFAULT_PERIOD_DAYS = 365
 SPECS = (
     *formats_linkedin.SPECS,
@@ -110,8 +112,10 @@ def _readable(file_name: str) -> Iterator[None]:
     except Exception as exc:
         logger.warning("Reading the export %r failed unexpectedly", file_name, exc_info=True)
         raise InvalidInput(
-            "Spotlight could not read this file; it may be damaged. Download the export "
-            "again and upload the new file."
+            N_(
+                "Spotlight could not read this file; it may be damaged. Download the export "
+                "again and upload the new file."
+            )
         ) from exc
 
 
@@ -143,10 +147,10 @@ def parse_export(
 
 def _source(file_name: str, data: bytes) -> Source:
     if not data.strip():
-        raise InvalidInput("The file is empty.")
+        raise InvalidInput(N_("The file is empty."))
     source = read_source(file_name, data)
     if all(sheet.is_blank() for sheet in source.sheets):
-        raise InvalidInput("The file is empty.")
+        raise InvalidInput(N_("The file is empty."))
     return source
 
 
@@ -174,7 +178,9 @@ def _recognise(source: Source, requested: str) -> tuple[list[Table], list[str]]:
         if table is not None:
             tables.append(table)
         else:
-            notes.append(f"“{sheet.name}” is not a table Spotlight knows and was not read.")
+            notes.append(
+                msg("“{sheet}” is not a table Spotlight knows and was not read.", sheet=sheet.name)
+            )
     refined = []
     for table in tables:
         refine = REFINERS.get(table.spec.name)
@@ -194,8 +200,10 @@ def _tables(
         return _recognise(source, platform)
     if mapping is None:
         raise InvalidInput(
-            "To read your own table, Spotlight needs a column mapping: choose which column "
-            "holds the post, the date and each figure."
+            N_(
+                "To read your own table, Spotlight needs a column mapping: choose which column "
+                "holds the post, the date and each figure."
+            )
         )
     table = formats_generic.find_mapped_table(source.sheets, mapping.columns, mapping.platform)
     return [table], list(source.notes)
@@ -203,25 +211,53 @@ def _tables(
 
 def _check_platform(found: set[str], requested: str) -> None:
     if len(found) > 1:
-        names = " and ".join(sorted(PLATFORM_NAMES[p] for p in found))
+        first, *others = sorted(PLATFORM_NAMES[p] for p in found)
+        names = first
+        for other in others:
+            names = msg("{first} and {second}", first=names, second=other)
         raise InvalidInput(
-            f"This file mixes exports from {names}; upload each network's export on its own."
+            msg(
+                "This file mixes exports from {names}; upload each network's export on its own.",
+                names=names,
+            )
         )
     (detected,) = found
     if requested not in ("auto", detected):
-        raise InvalidInput(f"This looks like {_a(detected)} export, not {_a(requested)} one.")
+        raise InvalidInput(_not_the_export(PLATFORM_NAMES[detected], PLATFORM_NAMES[requested]))
 
 
-def _a(platform: str) -> str:
-    name = PLATFORM_NAMES[platform]
-    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
+def _not_the_export(detected: str, requested: str) -> str:
+    # One whole sentence per pair of English articles, so that each translates naturally.
+    if detected[0] in "AEIOU" and requested[0] in "AEIOU":
+        return msg(
+            "This looks like an {detected} export, not an {requested} one.",
+            detected=detected,
+            requested=requested,
+        )
+    if detected[0] in "AEIOU":
+        return msg(
+            "This looks like an {detected} export, not a {requested} one.",
+            detected=detected,
+            requested=requested,
+        )
+    if requested[0] in "AEIOU":
+        return msg(
+            "This looks like a {detected} export, not an {requested} one.",
+            detected=detected,
+            requested=requested,
+        )
+    return msg(
+        "This looks like a {detected} export, not a {requested} one.",
+        detected=detected,
+        requested=requested,
+    )
 
 
 def _parse_export(
     file_name: str, data: bytes, platform: str, mapping: ColumnMapping | None, today: date
 ) -> ParsedExport:
     if platform not in (*PLATFORMS, "auto", "csv"):
-        raise InvalidInput(f"“{platform}” is not a network Spotlight knows.")
+        raise InvalidInput(msg("“{network}” is not a network Spotlight knows.", network=platform))
     tables, notes = _tables(_source(file_name, data), platform, mapping)
     file_mark = detect_decimal_mark(cell for table in tables for cell in metric_cells(table))
     drafts: list[Draft] = []
@@ -233,8 +269,10 @@ def _parse_export(
         notes.extend(read.notes)
     if not drafts and not rejected:
         raise InvalidInput(
-            "The file has column headers but no rows of figures; export a period with posts "
-            "and upload that."
+            N_(
+                "The file has column headers but no rows of figures; export a period with posts "
+                "and upload that."
+            )
         )
     period, origin = _reference_period(drafts, file_name, today)
     rows: list[ParsedRow] = []
@@ -246,8 +284,12 @@ def _parse_export(
             rejected.append(RejectedRow(draft.source_row, draft.sheet, result))
     if any(_yearless(draft) for draft in drafts):
         notes.append(
-            f"Some dates have no year; Spotlight took it from {origin} "
-            f"({period[0].isoformat()} to {period[1].isoformat()})."
+            msg(
+                "Some dates have no year; Spotlight took it from {origin} ({start} to {end}).",
+                origin=origin,
+                start=period[0].isoformat(),
+                end=period[1].isoformat(),
+            )
         )
     order = {table.sheet: index for index, table in enumerate(tables)}
     rejected.sort(key=lambda row: (order.get(row.sheet, 0), row.source_row))
@@ -284,11 +326,11 @@ def _reference_period(
         if day is not None and day <= today
     ]
     if written:
-        return (min(written), max(written)), "the other dates in the file"
+        return (min(written), max(written)), N_("the other dates in the file")
     if named := _period_in_name(file_name):
-        return named, "the period in the file name"
+        return named, IN_FILE_NAME
     start = today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-    return (start, today), f"the {DEFAULT_PERIOD_DAYS} days up to today"
+    return (start, today), msg("the {days} days up to today", days=DEFAULT_PERIOD_DAYS)
 
 
 def _period_in_name(file_name: str) -> tuple[date, date] | None:
@@ -308,14 +350,21 @@ def _dated(draft: Draft, period: tuple[date, date], today: date) -> ParsedRow | 
     number = draft.source_row
     settled: dict[str, date | None] = {}
     for name, value in (("day", draft.day), ("published_at", draft.published)):
-        label = draft.labels.get(name, "Date")
+        label = draft.labels.get(name, N_("Date"))
         try:
             settled[name] = value.on(*period) if value else None
         except UnreadableValue as problem:
-            return f"Row {number}: “{label}” {problem.reason}."
+            return msg(
+                "Row {row}: “{column}” {problem}.", row=number, column=label, problem=problem.reason
+            )
         written = settled[name]
         if written is not None and written > today:
-            return f"Row {number}: “{label}” is in the future ({written.isoformat()})."
+            return msg(
+                "Row {row}: “{column}” is in the future ({day}).",
+                row=number,
+                column=label,
+                day=written.isoformat(),
+            )
     day = settled["day"]
     published_at = draft.published.moment(*period) if draft.published else None
     return ParsedRow(
@@ -335,7 +384,7 @@ def _dated(draft: Draft, period: tuple[date, date], today: date) -> ParsedRow | 
 def _export_period(
     rows: Sequence[ParsedRow], period: tuple[date, date], origin: str
 ) -> tuple[date, date]:
-    if origin == "the period in the file name":
+    if origin == IN_FILE_NAME:
         return period
     days = [
         day

@@ -14,8 +14,10 @@ from typing import Literal
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
+from campaigns import wording
 from campaigns.engagement.numbers import Cell, decode_text
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 Container = Literal["csv", "xlsx", "xls", "zip"]
 
@@ -28,6 +30,7 @@ MAX_ROWS = 1_000_000
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_MEMBERS = (".csv", ".tsv", ".txt")
+_DAMAGED_ZIP = N_("This zip archive is damaged; download the export again and upload the new file.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +70,9 @@ def container_of(file_name: str, data: bytes) -> Container:
     except (zipfile.BadZipFile, ValueError, OSError):
         if PurePath(file_name).suffix.lower() in (".xlsx", ".xlsm"):
             raise InvalidInput(
-                "This Excel file is damaged; open it in Excel, save it again and upload that."
+                N_("This Excel file is damaged; open it in Excel, save it again and upload that.")
             ) from None
-        raise InvalidInput(
-            "This zip archive is damaged; download the export again and upload the new file."
-        ) from None
+        raise InvalidInput(_DAMAGED_ZIP) from None
     if "[Content_Types].xml" in names or any(name.startswith("xl/") for name in names):
         return "xlsx"
     return "zip"
@@ -123,14 +124,21 @@ def _csv_sheet(name: str, data: bytes) -> Sheet:
             rows.append(tuple(record))
     except csv.Error as exc:
         raise InvalidInput(
-            f"This CSV file cannot be read near line {reader.line_num} ({exc})."
+            msg(
+                "This CSV file cannot be read near line {line} ({problem}).",
+                line=reader.line_num,
+                problem=str(exc),
+            )
         ) from None
     return Sheet(name, tuple(rows))
 
 
 def _too_many_rows() -> InvalidInput:
     return InvalidInput(
-        f"This file has more than {MAX_ROWS:,} rows; export a shorter period and upload that."
+        msg(
+            "This file has more than {limit} rows; export a shorter period and upload that.",
+            limit=wording.count(MAX_ROWS),
+        )
     )
 
 
@@ -143,8 +151,10 @@ def _workbook_sheets(data: bytes, container: Container) -> tuple[Sheet, ...]:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_UNPACKED_BYTES:
             raise InvalidInput(
-                "This workbook unpacks to more than 200 MB; export a shorter period and "
-                "upload that."
+                N_(
+                    "This workbook unpacks to more than 200 MB; export a shorter period and "
+                    "upload that."
+                )
             )
     try:
         workbook = CalamineWorkbook.from_object(io.BytesIO(data))
@@ -162,12 +172,14 @@ def _workbook_sheets(data: bytes, container: Container) -> tuple[Sheet, ...]:
             sheets.append(Sheet(name, tuple(tuple(row) for row in grid)))
     except PasswordError:
         raise InvalidInput(
-            "The workbook is protected by a password; save a copy without it and upload that."
+            N_("The workbook is protected by a password; save a copy without it and upload that.")
         ) from None
     except CalamineError:
         raise InvalidInput(
-            "This Excel file cannot be read; it may be damaged or saved in another format. "
-            "Open it in Excel, save it again as .xlsx and upload that."
+            N_(
+                "This Excel file cannot be read; it may be damaged or saved in another format. "
+                "Open it in Excel, save it again as .xlsx and upload that."
+            )
         ) from None
     return tuple(sheets)
 
@@ -186,25 +198,34 @@ def check_archive(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     for info in archive.infolist():
         if _unsafe(info.filename):
             raise InvalidInput(
-                f"This archive holds a file with an unsafe path (“{info.filename}”); "
-                "Spotlight does not open it. Upload the export as the network produced it."
+                msg(
+                    "This archive holds a file with an unsafe path (“{path}”); "
+                    "Spotlight does not open it. Upload the export as the network produced it.",
+                    path=info.filename,
+                )
             )
     if len(members) > MAX_MEMBERS:
         raise InvalidInput(
-            f"This archive holds more than {MAX_MEMBERS} files; an analytics export has only "
-            "a few. Upload the export as the network produced it."
+            msg(
+                "This archive holds more than {limit} files; an analytics export has only "
+                "a few. Upload the export as the network produced it.",
+                limit=MAX_MEMBERS,
+            )
         )
     if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
         raise InvalidInput(
-            "This archive unpacks to more than 200 MB; export a shorter period and upload that."
+            N_("This archive unpacks to more than 200 MB; export a shorter period and upload that.")
         )
     for info in members:
         if info.file_size >= RATIO_FLOOR_BYTES and (
             info.file_size > MAX_RATIO * max(info.compress_size, 1)
         ):
             raise InvalidInput(
-                f"This archive is compressed more than {MAX_RATIO} times, which real exports "
-                "never are; it may be a “zip bomb”, so Spotlight does not open it."
+                msg(
+                    "This archive is compressed more than {ratio} times, which real exports "
+                    "never are; it may be a “zip bomb”, so Spotlight does not open it.",
+                    ratio=MAX_RATIO,
+                )
             )
     return members
 
@@ -220,22 +241,24 @@ def _zip_source(data: bytes) -> Source:
                 continue
             if not base.lower().endswith(_TEXT_MEMBERS):
                 notes.append(
-                    f"The file “{name}” inside the archive is not a CSV table and was not read."
+                    msg(
+                        "The file “{name}” inside the archive is not a CSV table and was not read.",
+                        name=name,
+                    )
                 )
                 continue
             try:
                 member = archive.read(info)
             except RuntimeError:
                 raise InvalidInput(
-                    "This archive is protected by a password; download the export again "
-                    "without one and upload that."
+                    N_(
+                        "This archive is protected by a password; download the export again "
+                        "without one and upload that."
+                    )
                 ) from None
             except (zipfile.BadZipFile, OSError, EOFError):
-                raise InvalidInput(
-                    "This zip archive is damaged; download the export again and upload the "
-                    "new file."
-                ) from None
+                raise InvalidInput(_DAMAGED_ZIP) from None
             sheets.append(_csv_sheet(name, member))
     if not sheets:
-        raise InvalidInput("This zip archive holds no CSV table; upload the export itself.")
+        raise InvalidInput(N_("This zip archive holds no CSV table; upload the export itself."))
     return Source(tuple(sheets), tuple(notes))

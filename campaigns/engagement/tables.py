@@ -26,6 +26,7 @@ from campaigns.engagement.numbers import (
     read_date,
 )
 from campaigns.engagement.reading import Sheet, is_filled
+from campaigns.i18n import N_, msg
 
 Scope = Literal["post", "account"]
 HEADER_SEARCH_ROWS = 10
@@ -212,7 +213,8 @@ class _RowReader:
 
     def draft(self, number: int, cells: tuple[Cell, ...]) -> Draft | str:
         """The row as a draft, or the reason it cannot be read."""
-        spec, problems = self.table.spec, []
+        spec = self.table.spec
+        problems: list[str] = []
         texts = {name: cell_text(self.cell(cells, name)[0]) for name in TEXT_FIELDS}
         if spec.post_id is not None:
             texts["network_post_id"] = spec.post_id(texts["network_post_id"], texts["post_url"])
@@ -223,7 +225,9 @@ class _RowReader:
             try:
                 dates[name] = read_date(value, order)
             except UnreadableValue as problem:
-                problems.append(f"“{labels[name]}” {problem.reason}")
+                problems.append(
+                    msg("“{column}” {problem}", column=labels[name], problem=problem.reason)
+                )
         metrics: dict[str, float] = {}
         for name in self.table.columns:
             if name not in METRIC_KINDS:
@@ -232,16 +236,23 @@ class _RowReader:
             try:
                 figure = metric_value(name, header, value, self.marks[name])
             except UnreadableValue as problem:
-                problems.append(f"“{header}” {problem.reason}")
+                problems.append(msg("“{column}” {problem}", column=header, problem=problem.reason))
                 continue
             if figure is not None:
                 metrics[name] = figure
         if spec.daily and "day" in self.orders and dates.get("day") is None and not problems:
-            problems.append(f"“{labels['day']}” is empty, so the figures have no day")
+            problems.append(
+                msg("“{column}” is empty, so the figures have no day", column=labels["day"])
+            )
         if spec.scope == "post" and not any(texts.values()):
-            problems.append("it has no post link, ID or title, so it cannot be matched to a post")
+            problems.append(
+                N_("it has no post link, ID or title, so it cannot be matched to a post")
+            )
         if problems:
-            return f"Row {number}: {'; '.join(problems)}."
+            listed = problems[0]
+            for another in problems[1:]:
+                listed = msg("{first}; {second}", first=listed, second=another)
+            return msg("Row {row}: {problems}.", row=number, problems=listed)
         return Draft(
             source_row=number,
             sheet=self.table.sheet,
@@ -258,11 +269,23 @@ class _RowReader:
 
 
 def _order_note(table: Table, name: str, example: str, order: DateOrder) -> str:
-    where = f" of {table.sheet}" if table.sheet else ""
-    reading = "day/month/year" if order == "dmy" else "month/day/year"
-    return (
-        f"Dates such as “{example}” in “{table.headers[table.columns[name][0]]}”{where} "
-        f"could be read either way; Spotlight read them as {reading}."
+    reading = N_("day/month/year") if order == "dmy" else N_("month/day/year")
+    column = table.headers[table.columns[name][0]]
+    if table.sheet:
+        return msg(
+            "Dates such as “{example}” in “{column}” of {sheet} "
+            "could be read either way; Spotlight read them as {reading}.",
+            example=example,
+            column=column,
+            sheet=table.sheet,
+            reading=reading,
+        )
+    return msg(
+        "Dates such as “{example}” in “{column}” "
+        "could be read either way; Spotlight read them as {reading}.",
+        example=example,
+        column=column,
+        reading=reading,
     )
 
 
@@ -278,7 +301,14 @@ def draft_rows(table: Table, file_mark: DecimalMark | None) -> Drafts:
             key = key[:-1]
         if key in seen:
             problems.append(
-                (number, f"Row {number}: it repeats row {seen[key]} exactly, so it was left out.")
+                (
+                    number,
+                    msg(
+                        "Row {row}: it repeats row {first} exactly, so it was left out.",
+                        row=number,
+                        first=seen[key],
+                    ),
+                )
             )
             continue
         seen[key] = number

@@ -14,7 +14,9 @@ import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 from webvtt.models import Timestamp
 
+from campaigns import wording
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 MAX_CAPTION_BYTES = 2 * 1024 * 1024  # a 30-minute portrait's captions take about 50 kB
 MAX_LINE_CHARS = 42  # BBC subtitle guidelines; a comfortable line on a phone
@@ -22,8 +24,8 @@ MAX_LINES = 2
 _MIN_TRIMMED_S = 0.2  # a cue cut shorter than this by a trim would only flash
 _END_SLACK_S = 0.001  # timings are in milliseconds; ignore rounding at the very end
 
-_USE_INSTEAD = "Use an SRT (.srt) or WebVTT (.vtt) captions file."
-_SRT_HELP = (
+_USE_INSTEAD = N_("Use an SRT (.srt) or WebVTT (.vtt) captions file.")
+_SRT_HELP = N_(
     "Each cue needs a number, a timing line such as “00:00:01,000 --> 00:00:04,000”, then its "
     "text, with an empty line between cues."
 )
@@ -57,16 +59,19 @@ class CaptionCheck:
 def parse_captions(data: bytes, filename: str) -> tuple[Cue, ...]:
     """Read the cues of an SRT or WebVTT file, whatever its text encoding, or refuse it."""
     if not data:
-        raise InvalidInput("This captions file is empty.")
+        raise InvalidInput(N_("This captions file is empty."))
     if len(data) > MAX_CAPTION_BYTES:
         raise InvalidInput(
-            f"This captions file is {len(data) / 1_000_000:.1f} MB, far more than captions "
-            "for a video need; check that it is the right file."
+            msg(
+                "This captions file is {size} MB, far more than captions "
+                "for a video need; check that it is the right file.",
+                size=wording.decimal(len(data) / 1_000_000, 1),
+            )
         )
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     cues = _parse_vtt(text) if _is_vtt(text, filename) else _parse_srt(text)
     if not cues:
-        raise InvalidInput("This captions file has no cues in it.")
+        raise InvalidInput(N_("This captions file has no cues in it."))
     return cues
 
 
@@ -98,7 +103,7 @@ def to_srt(cues: Sequence[Cue]) -> str:
 def shift_and_trim(cues: Sequence[Cue], start_s: float, end_s: float | None) -> tuple[Cue, ...]:
     """The cues shown between start_s and end_s, cut to that window and moved to start at 0."""
     if start_s < 0 or (end_s is not None and end_s <= start_s):
-        raise InvalidInput("The end of the cut must come after its start.")
+        raise InvalidInput(N_("The end of the cut must come after its start."))
     window_end = float("inf") if end_s is None else end_s
     kept: list[Cue] = []
     for cue in sorted(cues, key=lambda item: (item.start_s, item.end_s)):
@@ -132,7 +137,10 @@ def _decode(data: bytes) -> str:
             return data.decode(_utf16_without_bom(data) or "")
         except (UnicodeDecodeError, LookupError):
             raise InvalidInput(
-                f"This file is not a captions file (it is not text). {_USE_INSTEAD}"
+                msg(
+                    "This file is not a captions file (it is not text). {advice}",
+                    advice=_USE_INSTEAD,
+                )
             ) from None
     try:
         return data.decode("utf-8")
@@ -160,8 +168,10 @@ def _decode_as(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError:
         raise InvalidInput(
-            "This captions file is damaged (its text encoding is inconsistent); save it again "
-            "as UTF-8 and upload that."
+            N_(
+                "This captions file is damaged (its text encoding is inconsistent); save it "
+                "again as UTF-8 and upload that."
+            )
         ) from None
 
 
@@ -174,9 +184,14 @@ def _is_vtt(text: str, filename: str) -> bool:
         return False
     if suffix == ".vtt":
         raise InvalidInput(
-            "This captions file is not valid WebVTT: line 1 must be “WEBVTT”. " + _USE_INSTEAD
+            msg(
+                "This captions file is not valid WebVTT: line 1 must be “WEBVTT”. {advice}",
+                advice=_USE_INSTEAD,
+            )
         )
-    raise InvalidInput(f"This file is not a captions file we can read. {_USE_INSTEAD}")
+    raise InvalidInput(
+        msg("This file is not a captions file we can read. {advice}", advice=_USE_INSTEAD)
+    )
 
 
 def _parse_srt(text: str) -> tuple[Cue, ...]:
@@ -187,7 +202,12 @@ def _parse_srt(text: str) -> tuple[Cue, ...]:
         raise _syntax_error("SRT", text, offset, _SRT_HELP) from None
     except (ValueError, OverflowError) as exc:  # a timing srt matched but cannot convert
         raise InvalidInput(
-            f"This captions file is not valid SRT: a timing cannot be read ({exc}). {_SRT_HELP}"
+            msg(
+                "This captions file is not valid SRT: a timing cannot be read ({problem}). "
+                "{advice}",
+                problem=str(exc),
+                advice=_SRT_HELP,
+            )
         ) from None
     return tuple(
         Cue(
@@ -206,7 +226,11 @@ def _parse_vtt(text: str) -> tuple[Cue, ...]:
         captions = webvtt.WebVTT.from_string(text).captions
     except (MalformedFileError, MalformedCaptionError, ValueError) as exc:
         raise InvalidInput(
-            f"This captions file is not valid WebVTT ({exc}). {_USE_INSTEAD}"
+            msg(
+                "This captions file is not valid WebVTT ({problem}). {advice}",
+                problem=str(exc),
+                advice=_USE_INSTEAD,
+            )
         ) from None
     return tuple(
         Cue(
@@ -232,8 +256,12 @@ def _check_vtt_timings(text: str) -> None:
             Timestamp.from_string(match[2])
         except MalformedCaptionError:
             raise InvalidInput(
-                f"This captions file is not valid WebVTT: line {number} "
-                f"(“{_snippet(line)}”) is not a timing such as “00:01.000 --> 00:04.000”."
+                msg(
+                    "This captions file is not valid WebVTT: line {number} "
+                    "(“{line}”) is not a timing such as “00:01.000 --> 00:04.000”.",
+                    number=number,
+                    line=_snippet(line),
+                )
             ) from None
 
 
@@ -249,8 +277,14 @@ def _syntax_error(kind: str, text: str, offset: int, help_text: str) -> InvalidI
     line_number = text.count("\n", 0, offset) + 1
     line = text[offset:].split("\n", 1)[0]
     return InvalidInput(
-        f"This captions file is not valid {kind}: we cannot read line {line_number} "
-        f"(“{_snippet(line)}”). {help_text}"
+        msg(
+            "This captions file is not valid {kind}: we cannot read line {number} "
+            "(“{line}”). {advice}",
+            kind=kind,
+            number=line_number,
+            line=_snippet(line),
+            advice=help_text,
+        )
     )
 
 
@@ -265,25 +299,44 @@ def _clean_text(text: str) -> str:
 
 
 def _timing_problems(cue: Cue, duration_s: float | None) -> list[str]:
-    span = f"{_clock(cue.start_s)} → {_clock(cue.end_s)}"
     if cue.end_s < cue.start_s:
-        return [f"Cue {cue.index} ends before it starts ({span}); swap or correct its times."]
-    problems = []
+        return [
+            msg(
+                "Cue {index} ends before it starts ({start} → {end}); swap or correct its times.",
+                index=cue.index,
+                start=_clock(cue.start_s),
+                end=_clock(cue.end_s),
+            )
+        ]
+    problems: list[str] = []
     if cue.end_s == cue.start_s:
         problems.append(
-            f"Cue {cue.index} at {_clock(cue.start_s)} ends as soon as it starts, so it would "
-            "never be seen."
+            msg(
+                "Cue {index} at {start} ends as soon as it starts, so it would never be seen.",
+                index=cue.index,
+                start=_clock(cue.start_s),
+            )
         )
     if duration_s is not None:
         if cue.start_s >= duration_s:
             problems.append(
-                f"Cue {cue.index} starts at {_clock(cue.start_s)}, after the video ends "
-                f"({_clock(duration_s)}); remove it or correct its time."
+                msg(
+                    "Cue {index} starts at {start}, after the video ends "
+                    "({video_end}); remove it or correct its time.",
+                    index=cue.index,
+                    start=_clock(cue.start_s),
+                    video_end=_clock(duration_s),
+                )
             )
         elif cue.end_s > duration_s + _END_SLACK_S:
             problems.append(
-                f"Cue {cue.index} ends at {_clock(cue.end_s)}, after the video ends "
-                f"({_clock(duration_s)}); it can be cut to end with the video."
+                msg(
+                    "Cue {index} ends at {end}, after the video ends "
+                    "({video_end}); it can be cut to end with the video.",
+                    index=cue.index,
+                    end=_clock(cue.end_s),
+                    video_end=_clock(duration_s),
+                )
             )
     return problems
 
@@ -291,36 +344,51 @@ def _timing_problems(cue: Cue, duration_s: float | None) -> list[str]:
 def _text_problems(cue: Cue) -> list[str]:
     visible = (_MARKUP.sub("", line).strip() for line in cue.text.split("\n"))
     shown = [line for line in visible if line]
-    where = f"Cue {cue.index} ({_clock(cue.start_s)})"
+    where = msg("Cue {index} ({start})", index=cue.index, start=_clock(cue.start_s))
     if not shown:
-        return [f"{where} has no text."]
-    problems = []
+        return [msg("{cue} has no text.", cue=where)]
+    problems: list[str] = []
     longest = max(len(line) for line in shown)
     if longest > MAX_LINE_CHARS:
         problems.append(
-            f"{where} has a line of {longest} characters; lines of {MAX_LINE_CHARS} characters "
-            "or fewer are easier to read on a phone."
+            msg(
+                "{cue} has a line of {longest} characters; lines of {limit} characters "
+                "or fewer are easier to read on a phone.",
+                cue=where,
+                longest=longest,
+                limit=MAX_LINE_CHARS,
+            )
         )
     if len(shown) > MAX_LINES:
         problems.append(
-            f"{where} has {len(shown)} lines; use at most {MAX_LINES} lines per cue so that "
-            "the picture stays visible."
+            msg(
+                "{cue} has {lines} lines; use at most {limit} lines per cue so that "
+                "the picture stays visible.",
+                cue=where,
+                lines=len(shown),
+                limit=MAX_LINES,
+            )
         )
     return problems
 
 
 def _overlaps(cues: Sequence[Cue]) -> list[str]:
     """Cues shown at the same time, in time order: each against the one still showing."""
-    problems = []
+    problems: list[str] = []
     showing: Cue | None = None
     for cue in sorted(cues, key=lambda item: (item.start_s, item.end_s)):
         if cue.end_s <= cue.start_s:
             continue  # reported as a timing problem already
         if showing is not None and cue.start_s < showing.end_s:
             problems.append(
-                f"Cues {showing.index} and {cue.index} overlap: cue {cue.index} starts at "
-                f"{_clock(cue.start_s)}, before cue {showing.index} ends at "
-                f"{_clock(showing.end_s)}."
+                msg(
+                    "Cues {first} and {second} overlap: cue {second} starts at "
+                    "{start}, before cue {first} ends at {end}.",
+                    first=showing.index,
+                    second=cue.index,
+                    start=_clock(cue.start_s),
+                    end=_clock(showing.end_s),
+                )
             )
         if showing is None or cue.end_s > showing.end_s:
             showing = cue

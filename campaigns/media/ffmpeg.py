@@ -14,7 +14,9 @@ from typing import IO
 
 import imageio_ffmpeg
 
+from campaigns import wording
 from campaigns.errors import SpotlightError
+from campaigns.i18n import N_, msg
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class RenderCancelled(SpotlightError):
     """The person cancelled the rendering; every partial file is gone."""
 
     def __init__(self) -> None:
-        super().__init__("The rendering was cancelled; nothing was kept.")
+        super().__init__(N_("The rendering was cancelled; nothing was kept."))
 
 
 class RenderFailed(SpotlightError):
@@ -114,8 +116,11 @@ def run_ffmpeg(
     technical = "\n".join(tail)
     if outcome == "timeout":
         raise RenderFailed(
-            f"The rendering took longer than {_minutes(timeout_s)} and was stopped; "
-            "try a shorter clip or fewer versions at a time.",
+            msg(
+                "The rendering took longer than {length} and was stopped; "
+                "try a shorter clip or fewer versions at a time.",
+                length=_minutes(timeout_s),
+            ),
             technical,
         )
     if returncode != 0:
@@ -181,16 +186,18 @@ def _write_log(
 _KNOWN_CAUSES = (
     (
         ("Invalid data found", "moov atom not found", "EBML header parsing failed"),
-        "The video file is damaged or is not a video Spotlight can read; "
-        "export it again from the phone or editing software and upload the new file.",
+        N_(
+            "The video file is damaged or is not a video Spotlight can read; "
+            "export it again from the phone or editing software and upload the new file."
+        ),
     ),
     (
         ("No space left on device",),
-        "The server ran out of disk space while rendering; ask an administrator to free some.",
+        N_("The server ran out of disk space while rendering; ask an administrator to free some."),
     ),
     (
         ("Unable to open", "No such file or directory"),
-        "A file needed for the rendering could not be opened; upload the video again.",
+        N_("A file needed for the rendering could not be opened; upload the video again."),
     ),
 )
 
@@ -201,7 +208,7 @@ def _explain(tail: Iterable[str]) -> str:
     for needles, sentence in _KNOWN_CAUSES:
         if any(needle in text for needle in needles):
             return sentence
-    return (
+    return N_(
         "The video could not be rendered because of an unexpected error; "
         "the technical details are in the log for an administrator."
     )
@@ -210,5 +217,5 @@ def _explain(tail: Iterable[str]) -> str:
 def _minutes(seconds: float) -> str:
     """A timeout spoken as people say it."""
     if seconds < 120:
-        return f"{round(seconds)} seconds"
-    return f"{round(seconds / 60)} minutes"
+        return msg("{count} seconds", count=wording.count(round(seconds)))
+    return msg("{count} minutes", count=wording.count(round(seconds / 60)))

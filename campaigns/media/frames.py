@@ -9,6 +9,9 @@ import av
 from PIL import Image
 
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_
+
+UNREADABLE_FRAME = N_("We could not read a picture from this video at that moment.")
 
 
 def frame_at(path: Path, container_format: str, at_s: float, max_side: int = 960) -> bytes:
@@ -30,9 +33,9 @@ def frame_at(path: Path, container_format: str, at_s: float, max_side: int = 960
                 if frame.time is None or frame.time >= at_s - 0.05:
                     break
     except (av.error.FFmpegError, OSError, IndexError, ValueError) as exc:
-        raise InvalidInput("We could not read a picture from this video at that moment.") from exc
+        raise InvalidInput(UNREADABLE_FRAME) from exc
     if image is None:
-        raise InvalidInput("We could not read a picture from this video at that moment.")
+        raise InvalidInput(UNREADABLE_FRAME)
     image.thumbnail((max_side, max_side))
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="JPEG", quality=85)

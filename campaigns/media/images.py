@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
+from campaigns import wording
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +35,8 @@ _MIN_SIDE = 64
 _MAX_SIDE = 30_000
 _JPEG_QUALITY = 90
 _THUMBNAIL_QUALITY = 85
-_USE_INSTEAD = "Use a JPEG, PNG, WebP or iPhone HEIC photo."
-_TRY_AGAIN = "Save a smaller copy and upload that instead."
+_USE_INSTEAD = N_("Use a JPEG, PNG, WebP or iPhone HEIC photo.")
+_TRY_AGAIN = N_("Save a smaller copy and upload that instead.")
 # What Pillow and pillow-heif raise on damaged or hostile input: pillow-heif adds RuntimeError,
 # Pillow's EXIF reader struct.error; a bomb warning is an error when warnings are errors.
 _DECODE_ERRORS = (
@@ -70,33 +72,33 @@ _QUICKTIME_ATOMS = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pno
 _BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
 # Start of file -> what it is, for formats we recognise but do not accept.
 _OTHER_IMAGES = (
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"II+\x00", "a TIFF image"),
-    (b"MM\x00+", "a TIFF image"),
-    (b"SIMPLE  =", "a FITS astronomy image"),
-    (b"8BPS", "a Photoshop document"),
-    (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "a JPEG 2000 image"),
-    (b"\xff\x4f\xff\x51", "a JPEG 2000 image"),
-    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", "a JPEG XL image"),
-    (b"\xff\x0a", "a JPEG XL image"),
-    (b"\x00\x00\x01\x00", "an icon file"),
-    (b"v/1\x01", "an OpenEXR image"),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"II*\x00", N_("a TIFF image")),
+    (b"MM\x00*", N_("a TIFF image")),
+    (b"II+\x00", N_("a TIFF image")),
+    (b"MM\x00+", N_("a TIFF image")),
+    (b"SIMPLE  =", N_("a FITS astronomy image")),
+    (b"8BPS", N_("a Photoshop document")),
+    (b"\x00\x00\x00\x0cjP  \r\n\x87\n", N_("a JPEG 2000 image")),
+    (b"\xff\x4f\xff\x51", N_("a JPEG 2000 image")),
+    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", N_("a JPEG XL image")),
+    (b"\xff\x0a", N_("a JPEG XL image")),
+    (b"\x00\x00\x01\x00", N_("an icon file")),
+    (b"v/1\x01", N_("an OpenEXR image")),
 )
 _NOT_IMAGES = (
-    (b"%!PS", "a PostScript document"),
-    (b"PK\x03\x04", "a ZIP archive or an Office document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"),
-    (b"{\\rtf", "a text document"),
-    (b"\x1a\x45\xdf\xa3", "a video"),
-    (b"ID3", "an audio file"),
-    (b"fLaC", "an audio file"),
-    (b"OggS", "an audio or video file"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x1f\x8b", "a compressed (gzip) file"),
+    (b"%!PS", N_("a PostScript document")),
+    (b"PK\x03\x04", N_("a ZIP archive or an Office document")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an Office document")),
+    (b"{\\rtf", N_("a text document")),
+    (b"\x1a\x45\xdf\xa3", N_("a video")),
+    (b"ID3", N_("an audio file")),
+    (b"fLaC", N_("an audio file")),
+    (b"OggS", N_("an audio or video file")),
+    (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"\x1f\x8b", N_("a compressed (gzip) file")),
 )
 
 
@@ -147,11 +149,15 @@ def _refusal(message: str, filename: str, cause: BaseException | None = None) ->
 
 def _check_file_size(data: bytes, filename: str) -> None:
     if not data:
-        raise _refusal("This file is empty; choose the photo again.", filename)
+        raise _refusal(N_("This file is empty; choose the photo again."), filename)
     if len(data) > MAX_PHOTO_BYTES:
         raise _refusal(
-            f"This photo is {_megabytes(len(data))}; the limit is {MAX_PHOTO_BYTES // _MiB} MB. "
-            + _TRY_AGAIN,
+            msg(
+                "This photo is {size}; the limit is {limit} MB. {advice}",
+                size=_megabytes(len(data)),
+                limit=MAX_PHOTO_BYTES // _MiB,
+                advice=_TRY_AGAIN,
+            ),
             filename,
         )
 
@@ -160,8 +166,8 @@ def _megabytes(size: int) -> str:
     """Whole megabytes, or tenths just above the limit so that 25.1 MB never reads as 25 MB."""
     megabytes = size / _MiB
     if megabytes >= MAX_PHOTO_BYTES / _MiB + 0.5:
-        return f"{megabytes:.0f} MB"
-    return f"{math.ceil(megabytes * 10) / 10:.1f} MB"
+        return msg("{size} MB", size=wording.decimal(megabytes, 0, grouping=False))
+    return msg("{size} MB", size=wording.decimal(math.ceil(megabytes * 10) / 10, 1, grouping=False))
 
 
 def _open(data: bytes, filename: str) -> ImageFile.ImageFile:
@@ -181,20 +187,37 @@ def _open(data: bytes, filename: str) -> ImageFile.ImageFile:
 def _check_dimensions(width: int, height: int, *, filename: str) -> None:
     if width * height > MAX_PIXELS:
         raise _refusal(
-            f"This photo is {width:,} × {height:,} pixels; the most we accept is "
-            f"{MAX_PIXELS // 1_000_000} megapixels. {_TRY_AGAIN}",
+            msg(
+                "This photo is {width} × {height} pixels; the most we accept is "
+                "{limit} megapixels. {advice}",
+                width=wording.count(width),
+                height=wording.count(height),
+                limit=MAX_PIXELS // 1_000_000,
+                advice=_TRY_AGAIN,
+            ),
             filename,
         )
     if max(width, height) > _MAX_SIDE:
         raise _refusal(
-            f"This photo is {width:,} × {height:,} pixels; the longest side we accept is "
-            f"{_MAX_SIDE:,} pixels. {_TRY_AGAIN}",
+            msg(
+                "This photo is {width} × {height} pixels; the longest side we accept is "
+                "{limit} pixels. {advice}",
+                width=wording.count(width),
+                height=wording.count(height),
+                limit=wording.count(_MAX_SIDE),
+                advice=_TRY_AGAIN,
+            ),
             filename,
         )
     if min(width, height) < _MIN_SIDE:
         raise _refusal(
-            f"This photo is {width:,} × {height:,} pixels, too small to show well; use one at "
-            f"least {_MIN_SIDE} pixels on each side.",
+            msg(
+                "This photo is {width} × {height} pixels, too small to show well; use one at "
+                "least {limit} pixels on each side.",
+                width=wording.count(width),
+                height=wording.count(height),
+                limit=_MIN_SIDE,
+            ),
             filename,
         )
 
@@ -202,10 +225,20 @@ def _check_dimensions(width: int, height: int, *, filename: str) -> None:
 def _bomb_message(exc: Exception) -> str:
     """Pillow refuses such photos before we see their size; its message carries the count."""
     found = re.search(r"\((\d+) pixels\)", str(exc))
-    limit = f"the most we accept is {MAX_PIXELS // 1_000_000} megapixels. {_TRY_AGAIN}"
     if found is None:
-        return f"This photo has far too many pixels; {limit}"
-    return f"This photo has about {int(found[1]) / 1_000_000:,.0f} megapixels; {limit}"
+        return msg(
+            "This photo has far too many pixels; the most we accept is {limit} megapixels. "
+            "{advice}",
+            limit=MAX_PIXELS // 1_000_000,
+            advice=_TRY_AGAIN,
+        )
+    return msg(
+        "This photo has about {found} megapixels; the most we accept is {limit} "
+        "megapixels. {advice}",
+        found=wording.decimal(int(found[1]) / 1_000_000, 0),
+        limit=MAX_PIXELS // 1_000_000,
+        advice=_TRY_AGAIN,
+    )
 
 
 def _decode(image: ImageFile.ImageFile, source_format: str, filename: str) -> None:
@@ -218,9 +251,14 @@ def _decode(image: ImageFile.ImageFile, source_format: str, filename: str) -> No
 
 
 def _damaged(label: str | None) -> str:
-    photo = f"{label} photo" if label else "photo"
-    return (
-        f"This {photo} is damaged or incomplete, so we cannot read it. Upload the original "
+    if label:
+        return msg(
+            "This {format} photo is damaged or incomplete, so we cannot read it. Upload the "
+            "original file again, or export it again from the phone or photo editor.",
+            format=label,
+        )
+    return N_(
+        "This photo is damaged or incomplete, so we cannot read it. Upload the original "
         "file again, or export it again from the phone or photo editor."
     )
 
@@ -322,11 +360,15 @@ def _not_a_photo(data: bytes) -> str:
     """Say what the file seems to be, so that the user knows what went wrong."""
     image_kind = _other_image_kind(data)
     if image_kind:
-        return f"This file is {image_kind}; use JPEG, PNG, WebP or HEIC instead."
+        return msg("This file is {kind}; use JPEG, PNG, WebP or HEIC instead.", kind=image_kind)
     kind = _other_file_kind(data)
     if kind:
-        return f"This file is not a photo we can read (it looks like {kind}). {_USE_INSTEAD}"
-    return f"This file is not a photo we can read. {_USE_INSTEAD}"
+        return msg(
+            "This file is not a photo we can read (it looks like {kind}). {advice}",
+            kind=kind,
+            advice=_USE_INSTEAD,
+        )
+    return msg("This file is not a photo we can read. {advice}", advice=_USE_INSTEAD)
 
 
 def _other_image_kind(data: bytes) -> str | None:
@@ -334,14 +376,14 @@ def _other_image_kind(data: bytes) -> str | None:
         if data.startswith(signature):
             return kind
     if data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis"):
-        return "an AVIF image"
+        return N_("an AVIF image")
     if data[4:8] == b"ftyp" and data[8:12] == b"crx ":
-        return "a Canon raw photo"
+        return N_("a Canon raw photo")
     if data[:2] == b"BM" and _bmp_header_size(data) in _BMP_HEADER_SIZES:
-        return "a BMP image"
+        return N_("a BMP image")
     text = _text_start(data)
     if text is not None and "<svg" in text.lower():
-        return "an SVG drawing"
+        return N_("an SVG drawing")
     return None
 
 
@@ -351,23 +393,23 @@ def _bmp_header_size(data: bytes) -> int | None:
 
 def _other_file_kind(data: bytes) -> str | None:
     if b"%PDF-" in data[:1024]:  # PDF readers accept a little junk before the marker
-        return "a PDF document"
+        return N_("a PDF document")
     for signature, kind in _NOT_IMAGES:
         if data.startswith(signature):
             return kind
     if data[:4] == b"RIFF":
-        return {b"AVI ": "a video", b"WAVE": "an audio file"}.get(data[8:12])
+        return {b"AVI ": N_("a video"), b"WAVE": N_("an audio file")}.get(data[8:12])
     if data[4:8] == b"ftyp":
-        return "an audio file" if data[8:12] in _AUDIO_BRANDS else "a video"
+        return N_("an audio file") if data[8:12] in _AUDIO_BRANDS else N_("a video")
     if data[4:8] in _QUICKTIME_ATOMS:
-        return "a video"
+        return N_("a video")
     text = _text_start(data)
     if text is None:
         return None
     start = text.lstrip().lower()
     if start.startswith(("<!doctype html", "<html")):
-        return "a web page"
-    return "a text file"
+        return N_("a web page")
+    return N_("a text file")
 
 
 def _text_start(data: bytes) -> str | None:

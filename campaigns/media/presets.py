@@ -11,7 +11,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from campaigns import wording
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 CaptionMode = Literal["burn", "sidecar"]
 
@@ -67,7 +69,7 @@ _PRESETS = (
         name="instagram_reels",
         label="Instagram Reels",
         network="Instagram",
-        noun="Instagram Reels",
+        noun=N_("Instagram Reels"),
         width=1080,
         height=1920,
         aspect="9:16",
@@ -83,7 +85,7 @@ _PRESETS = (
         name="tiktok",
         label="TikTok",
         network="TikTok",
-        noun="TikTok videos",
+        noun=N_("TikTok videos"),
         width=1080,
         height=1920,
         aspect="9:16",
@@ -99,7 +101,7 @@ _PRESETS = (
         name="youtube_shorts",
         label="YouTube Shorts",
         network="YouTube",
-        noun="YouTube Shorts",
+        noun=N_("YouTube Shorts"),
         width=1080,
         height=1920,
         aspect="9:16",
@@ -113,9 +115,9 @@ _PRESETS = (
     ),
     Preset(
         name="instagram_feed_1x1",
-        label="Instagram feed (square)",
+        label=N_("Instagram feed (square)"),
         network="Instagram",
-        noun="Instagram feed videos",
+        noun=N_("Instagram feed videos"),
         width=1080,
         height=1080,
         aspect="1:1",
@@ -128,9 +130,9 @@ _PRESETS = (
     ),
     Preset(
         name="instagram_feed_4x5",
-        label="Instagram feed (portrait 4:5)",
+        label=N_("Instagram feed (portrait 4:5)"),
         network="Instagram",
-        noun="Instagram feed videos",
+        noun=N_("Instagram feed videos"),
         width=1080,
         height=1350,
         aspect="4:5",
@@ -143,9 +145,9 @@ _PRESETS = (
     ),
     Preset(
         name="linkedin_1x1",
-        label="LinkedIn (square)",
+        label=N_("LinkedIn (square)"),
         network="LinkedIn",
-        noun="LinkedIn videos",
+        noun=N_("LinkedIn videos"),
         width=1080,
         height=1080,
         aspect="1:1",
@@ -159,9 +161,9 @@ _PRESETS = (
     ),
     Preset(
         name="linkedin_4x5",
-        label="LinkedIn (portrait 4:5)",
+        label=N_("LinkedIn (portrait 4:5)"),
         network="LinkedIn",
-        noun="LinkedIn videos",
+        noun=N_("LinkedIn videos"),
         width=1080,
         height=1350,
         aspect="4:5",
@@ -174,9 +176,9 @@ _PRESETS = (
     ),
     Preset(
         name="linkedin_16x9",
-        label="LinkedIn (landscape)",
+        label=N_("LinkedIn (landscape)"),
         network="LinkedIn",
-        noun="LinkedIn videos",
+        noun=N_("LinkedIn videos"),
         width=1920,
         height=1080,
         aspect="16:9",
@@ -191,7 +193,7 @@ _PRESETS = (
         name="youtube",
         label="YouTube",
         network="YouTube",
-        noun="YouTube videos",
+        noun=N_("YouTube videos"),
         width=1920,
         height=1080,
         aspect="16:9",
@@ -207,7 +209,7 @@ _PRESETS = (
         name="facebook",
         label="Facebook",
         network="Facebook",
-        noun="Facebook videos",
+        noun=N_("Facebook videos"),
         width=1920,
         height=1080,
         aspect="16:9",
@@ -223,7 +225,7 @@ _PRESETS = (
         name="x",
         label="X",
         network="X",
-        noun="Videos on X",
+        noun=N_("Videos on X"),
         width=1280,
         height=720,
         aspect="16:9",
@@ -246,9 +248,11 @@ def get_preset(name: str) -> Preset:
         return PRESETS[name]
     except KeyError:
         raise InvalidInput(
-            f"There is no network preset called '{name}'; choose one of: "
-            + ", ".join(PRESETS)
-            + "."
+            msg(
+                "There is no network preset called '{name}'; choose one of: {names}.",
+                name=name,
+                names=", ".join(PRESETS),
+            )
         ) from None
 
 
@@ -256,20 +260,29 @@ def check_fits(preset: Preset, duration_s: float, size_bytes: int | None = None)
     """Why a version of this length (and size) would break the network's limit, or None."""
     if duration_s > preset.max_duration_s:
         lasts = spoken_duration(math.ceil(duration_s))
-        return (
-            f"{preset.noun} take at most {spoken_limit(preset.max_duration_s)}; "
-            f"this portrait lasts {lasts}. Trim it, or tick 'trim to fit'."
+        return msg(
+            "{videos} take at most {limit}; this portrait lasts {length}. "
+            "Trim it, or tick 'trim to fit'.",
+            videos=preset.noun,
+            limit=spoken_limit(preset.max_duration_s),
+            length=lasts,
         )
     if duration_s < preset.min_duration_s:
         lasts = spoken_duration(math.floor(duration_s * 10) / 10)
-        return (
-            f"{preset.noun} must last at least {spoken_limit(preset.min_duration_s)}; "
-            f"this portrait lasts {lasts}. Choose a longer clip."
+        return msg(
+            "{videos} must last at least {limit}; this portrait lasts {length}. "
+            "Choose a longer clip.",
+            videos=preset.noun,
+            limit=spoken_limit(preset.min_duration_s),
+            length=lasts,
         )
     if size_bytes is not None and size_bytes > preset.max_bytes:
-        return (
-            f"{preset.noun} must weigh at most {_spoken_bytes(preset.max_bytes)}; "
-            f"this version weighs {_spoken_bytes(size_bytes, up=True)}. Trim it to make it lighter."
+        return msg(
+            "{videos} must weigh at most {limit}; this version weighs {size}. "
+            "Trim it to make it lighter.",
+            videos=preset.noun,
+            limit=_spoken_bytes(preset.max_bytes),
+            size=_spoken_bytes(size_bytes, up=True),
         )
     return None
 
@@ -293,12 +306,21 @@ def spoken_limit(seconds: float) -> str:
     """A limit as networks state it: '60 seconds', '3 minutes', '4 hours', '2 min 20 s'."""
     if seconds >= 3600 and seconds % 3600 == 0:
         hours = int(seconds // 3600)
-        return f"{hours} hour" + ("s" if hours > 1 else "")
+        if hours > 1:
+            return msg("{count} hours", count=wording.count(hours))
+        return msg("{count} hour", count=wording.count(hours))
     if seconds >= 60 and seconds % 60 == 0:
         minutes = int(seconds // 60)
-        return f"{minutes} minute" + ("s" if minutes > 1 else "")
+        if minutes > 1:
+            return msg("{count} minutes", count=wording.count(minutes))
+        return msg("{count} minute", count=wording.count(minutes))
     if seconds <= 60:
-        return f"{seconds:g} second" + ("s" if seconds != 1 else "")
+        written = f"{seconds:g}"  # "3", "0.5": as many decimals as the limit has
+        _, _, decimals = written.partition(".")
+        number = wording.decimal(seconds, len(decimals), grouping=False)
+        if seconds != 1:
+            return msg("{count} seconds", count=number)
+        return msg("{count} second", count=number)
     return spoken_duration(seconds)
 
 

@@ -27,7 +27,9 @@ from av.container import InputContainer
 from av.stream import Disposition, Stream
 from av.video.stream import VideoStream
 
+from campaigns import wording
 from campaigns.errors import InvalidInput
+from campaigns.i18n import N_, msg
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +51,12 @@ _REORDER_MARGIN = 16  # most frames a decoder may hold back (H.264 and HEVC allo
 _TAIL_S = 3.0  # the duration check reads from this far before the claimed end
 _MAX_TOP_LEVEL_BOXES = 10_000
 
-_USE_INSTEAD = "Upload an MP4, MOV or WebM video instead."
-_DAMAGED = (
+_USE_INSTEAD = N_("Upload an MP4, MOV or WebM video instead.")
+_DAMAGED = N_(
     "This video is damaged or incomplete, so we cannot read it. Export it again from the phone "
     "or camera and upload the new file."
 )
+_UNREADABLE = N_("We could not read this file; upload it again.")
 _EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 _MATROSKA_SEGMENT = b"\x18\x53\x80\x67"
 _QUICKTIME_ATOMS = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
@@ -63,39 +66,40 @@ _MP4_TOP_LEVEL = _QUICKTIME_ATOMS | frozenset(
 )
 _IMAGE_BRANDS = {
     **dict.fromkeys(
-        (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"), "a photo (HEIC)"
+        (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"),
+        N_("a photo (HEIC)"),
     ),
-    b"avif": "a photo (AVIF)",
-    b"avis": "an animated picture (AVIF)",
-    b"crx ": "a Canon raw photo",
+    b"avif": N_("a photo (AVIF)"),
+    b"avis": N_("an animated picture (AVIF)"),
+    b"crx ": N_("a Canon raw photo"),
 }
 _SIGNATURES = (
-    (b"\xff\xd8\xff", "a photo (JPEG)"),
-    (b"\x89PNG\r\n\x1a\n", "a picture (PNG)"),
-    (b"GIF87a", "an animated picture (GIF)"),
-    (b"GIF89a", "an animated picture (GIF)"),
-    (b"II*\x00", "a picture (TIFF)"),
-    (b"MM\x00*", "a picture (TIFF)"),
-    (b"ID3", "an audio file (MP3)"),
-    (b"fLaC", "an audio file (FLAC)"),
-    (b"OggS", "an Ogg audio file"),
-    (b"#!AMR", "a voice recording (AMR)"),
-    (b"FLV\x01", "a Flash video, which we do not accept"),
-    (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", "a Windows Media file, which we do not accept"),
-    (b"\x00\x00\x01\xba", "an MPEG-2 video, which we do not accept"),
-    (b"PK\x03\x04", "a ZIP archive or an Office document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x1f\x8b", "a compressed (gzip) file"),
-    (b"{\\rtf", "a text document"),
+    (b"\xff\xd8\xff", N_("a photo (JPEG)")),
+    (b"\x89PNG\r\n\x1a\n", N_("a picture (PNG)")),
+    (b"GIF87a", N_("an animated picture (GIF)")),
+    (b"GIF89a", N_("an animated picture (GIF)")),
+    (b"II*\x00", N_("a picture (TIFF)")),
+    (b"MM\x00*", N_("a picture (TIFF)")),
+    (b"ID3", N_("an audio file (MP3)")),
+    (b"fLaC", N_("an audio file (FLAC)")),
+    (b"OggS", N_("an Ogg audio file")),
+    (b"#!AMR", N_("a voice recording (AMR)")),
+    (b"FLV\x01", N_("a Flash video, which we do not accept")),
+    (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", N_("a Windows Media file, which we do not accept")),
+    (b"\x00\x00\x01\xba", N_("an MPEG-2 video, which we do not accept")),
+    (b"PK\x03\x04", N_("a ZIP archive or an Office document")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an Office document")),
+    (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"\x1f\x8b", N_("a compressed (gzip) file")),
+    (b"{\\rtf", N_("a text document")),
 )
 _TEXT_KINDS = (
-    ("#extm3u", "a streaming playlist (HLS), not the video itself"),
-    ("ffconcat", "an FFmpeg concat script, not a video"),
-    ("webvtt", "a captions file (WebVTT)"),
-    ("<!doctype html", "a web page"),
-    ("<html", "a web page"),
+    ("#extm3u", N_("a streaming playlist (HLS), not the video itself")),
+    ("ffconcat", N_("an FFmpeg concat script, not a video")),
+    ("webvtt", N_("a captions file (WebVTT)")),
+    ("<!doctype html", N_("a web page")),
+    ("<html", N_("a web page")),
 )
 _SRT_TIMING = re.compile(r"\d+:\d+:\d+[,.]\d+\s*-->")
 # Keys FFmpeg uses for where a video was shot: "location" and "location-eng" (MP4 ©xyz),
@@ -141,7 +145,7 @@ def sniff_container(path: Path) -> str:
     """Name the demuxer to force for this file from its first bytes, or refuse it."""
     head = _read_head(path)
     if not head:
-        raise _refusal("This file is empty.", path)
+        raise _refusal(N_("This file is empty."), path)
     if head[4:8] == b"ftyp":
         image = _IMAGE_BRANDS.get(head[8:12])
         if image:
@@ -160,7 +164,7 @@ def probe_video(path: Path) -> VideoProbe:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise _refusal("We could not read this file; upload it again.", path, exc) from None
+        raise _refusal(_UNREADABLE, path, exc) from None
     if _looks_cut_short(path, demuxer, size):
         raise _refusal(_DAMAGED, path)
     try:
@@ -202,8 +206,13 @@ def _probe(container: InputContainer, demuxer: str, size: int, path: Path) -> Vi
         raise _refusal(_DAMAGED, path)
     if max(coded_width, coded_height) > MAX_SIDE:  # refused before decoding a huge picture
         raise _refusal(
-            f"This video is {coded_width:,} × {coded_height:,} pixels; the longest side we "
-            f"accept is {MAX_SIDE:,} pixels. Export it at 4K or less and upload it again.",
+            msg(
+                "This video is {width} × {height} pixels; the longest side we "
+                "accept is {limit} pixels. Export it at 4K or less and upload it again.",
+                width=wording.count(coded_width),
+                height=wording.count(coded_height),
+                limit=wording.count(MAX_SIDE),
+            ),
             path,
         )
     rotation, head_pts = _first_frame(container, video, path)
@@ -212,8 +221,13 @@ def _probe(container: InputContainer, demuxer: str, size: int, path: Path) -> Vi
     )
     if min(width, height) < MIN_SIDE:
         raise _refusal(
-            f"This video is {width:,} × {height:,} pixels; portraits need at least {MIN_SIDE} "
-            "pixels on each side.",
+            msg(
+                "This video is {width} × {height} pixels; portraits need at least {limit} "
+                "pixels on each side.",
+                width=wording.count(width),
+                height=wording.count(height),
+                limit=MIN_SIDE,
+            ),
             path,
         )
     streams = [video] if audio is None else [video, audio]
@@ -244,12 +258,16 @@ def _picture_stream(container: InputContainer, path: Path) -> VideoStream:
         if not stream.disposition & Disposition.attached_pic:
             if stream.codec_context is None:
                 raise _refusal(
-                    "This video's picture is in a format we cannot read. " + _USE_INSTEAD, path
+                    msg(
+                        "This video's picture is in a format we cannot read. {advice}",
+                        advice=_USE_INSTEAD,
+                    ),
+                    path,
                 )
             return stream
     if container.streams.audio:
-        raise _refusal("This file has sound but no picture.", path)
-    raise _refusal("This file has no picture, so it is not a video we can use.", path)
+        raise _refusal(N_("This file has sound but no picture."), path)
+    raise _refusal(N_("This file has no picture, so it is not a video we can use."), path)
 
 
 def _first_frame(
@@ -349,21 +367,37 @@ def _last_timestamp(
 def _check_duration(duration: float, path: Path) -> None:
     if duration > MAX_DURATION_S + 1:  # reading stopped early: the true length is unknown
         raise _refusal(
-            f"This video lasts more than {MAX_DURATION_S // 60} minutes, the longest we accept. "
-            "Trim it and upload it again.",
+            msg(
+                "This video lasts more than {limit} minutes, the longest we accept. "
+                "Trim it and upload it again.",
+                limit=MAX_DURATION_S // 60,
+            ),
             path,
         )
     if duration > MAX_DURATION_S:
         raise _refusal(
-            f"This video lasts {_spoken_length(duration)}; the longest we accept is "
-            f"{MAX_DURATION_S // 60} minutes. Trim it and upload it again.",
+            msg(
+                "This video lasts {length}; the longest we accept is "
+                "{limit} minutes. Trim it and upload it again.",
+                length=_spoken_length(duration),
+                limit=MAX_DURATION_S // 60,
+            ),
             path,
         )
     if duration < MIN_DURATION_S:
         tenths = math.floor(duration * 10) / 10  # rounded down, so that it never reads "1.0"
-        length = f"only {tenths:.1f} seconds" if tenths else "less than a tenth of a second"
+        length = (
+            msg("only {tenths} seconds", tenths=wording.decimal(tenths, 1))
+            if tenths
+            else N_("less than a tenth of a second")
+        )
         raise _refusal(
-            f"This video lasts {length}; it must last at least {MIN_DURATION_S:g} second.", path
+            msg(
+                "This video lasts {length}; it must last at least {minimum:g} second.",
+                length=length,
+                minimum=MIN_DURATION_S,
+            ),
+            path,
         )
 
 
@@ -374,8 +408,26 @@ def _spoken_length(seconds: float) -> str:
     parts = (
         [(hours, "hour"), (minutes, "minute")] if hours else [(minutes, "minute"), (secs, "second")]
     )
-    words = [f"{count:,} {unit}{'' if count == 1 else 's'}" for count, unit in parts if count]
-    return " ".join(words) or "0 seconds"
+    words = [_count_of(count, unit) for count, unit in parts if count]
+    if len(words) == 2:
+        return msg("{larger} {smaller}", larger=words[0], smaller=words[1])
+    return words[0] if words else N_("0 seconds")
+
+
+def _count_of(count: int, unit: str) -> str:
+    """'1 hour', '5 minutes': a count with its unit, singular or plural."""
+    number = wording.count(count)
+    if unit == "hour":
+        return (
+            msg("{count} hour", count=number) if count == 1 else msg("{count} hours", count=number)
+        )
+    if unit == "minute":
+        if count == 1:
+            return msg("{count} minute", count=number)
+        return msg("{count} minutes", count=number)
+    if count == 1:
+        return msg("{count} second", count=number)
+    return msg("{count} seconds", count=number)
 
 
 def _frame_rate(video: VideoStream, timestamps: Sequence[int]) -> float:
@@ -502,30 +554,30 @@ def _read_head(path: Path) -> bytes:
     """The first bytes of a regular file; a pipe or device could block or never end."""
     try:
         if not path.is_file():
-            raise _refusal("We could not find this video; upload it again.", path)
+            raise _refusal(N_("We could not find this video; upload it again."), path)
         with path.open("rb") as file:
             return file.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise _refusal("We could not read this file; upload it again.", path, exc) from None
+        raise _refusal(_UNREADABLE, path, exc) from None
 
 
 def _looks_like(head: bytes) -> str | None:
     """Say what a refused file seems to be, so that the user knows what went wrong."""
     if b"%PDF-" in head[:1024]:
-        return "a PDF document"
+        return N_("a PDF document")
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
             return kind
     if head[:4] == b"RIFF":
         return {
-            b"WAVE": "an audio file (WAV)",
-            b"AVI ": "an AVI video, which we do not accept",
-            b"WEBP": "a picture (WebP)",
+            b"WAVE": N_("an audio file (WAV)"),
+            b"AVI ": N_("an AVI video, which we do not accept"),
+            b"WEBP": N_("a picture (WebP)"),
         }.get(head[8:12])
     if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:
-        return "a broadcast recording (MPEG-TS), which we do not accept"
+        return N_("a broadcast recording (MPEG-TS), which we do not accept")
     if head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xf1", b"\xff\xf9"):
-        return "an audio file"
+        return N_("an audio file")
     text = _text_start(head)
     if text is None:
         return None
@@ -534,10 +586,10 @@ def _looks_like(head: bytes) -> str | None:
         if start.startswith(prefix):
             return kind
     if start.startswith("<?xml") and "<mpd" in start:
-        return "a streaming manifest (DASH), not the video itself"
+        return N_("a streaming manifest (DASH), not the video itself")
     if _SRT_TIMING.search(text):
-        return "a captions file (SRT)"
-    return "a text file"
+        return N_("a captions file (SRT)")
+    return N_("a text file")
 
 
 def _text_start(head: bytes) -> str | None:
@@ -561,8 +613,12 @@ def _text_start(head: bytes) -> str | None:
 
 def _not_a_video(kind: str | None) -> str:
     if kind is None:
-        return f"This file is not a video we can read. {_USE_INSTEAD}"
-    return f"This file is not a video we can read (it looks like {kind}). {_USE_INSTEAD}"
+        return msg("This file is not a video we can read. {advice}", advice=_USE_INSTEAD)
+    return msg(
+        "This file is not a video we can read (it looks like {kind}). {advice}",
+        kind=kind,
+        advice=_USE_INSTEAD,
+    )
 
 
 def _refusal(message: str, path: Path, cause: BaseException | None = None) -> InvalidInput:

@@ -22,6 +22,7 @@ from typing import Literal
 import av
 
 from campaigns.errors import ConfigurationError, InvalidInput
+from campaigns.i18n import N_, msg
 from campaigns.media.ffmpeg import RenderFailed, run_ffmpeg
 from campaigns.media.presets import Preset
 
@@ -64,7 +65,7 @@ _DEMUXERS = {
     "webm": "matroska",
 }
 _BUFFER = 1024 * 1024
-_INCOMPLETE = (
+_INCOMPLETE = N_(
     "The rendering finished without writing every version; "
     "the technical details are in the log for an administrator."
 )
@@ -123,8 +124,12 @@ def build_command(
         raise ValueError("build_command needs at least one version to render")
     if encoder_preset not in ENCODER_PRESETS:
         raise ConfigurationError(
-            f"The render speed '{encoder_preset}' is not one Spotlight knows; "
-            "set it to one of: " + ", ".join(ENCODER_PRESETS) + "."
+            msg(
+                "The render speed '{speed}' is not one Spotlight knows; set it to one of: "
+                "{speeds}.",
+                speed=encoder_preset,
+                speeds=", ".join(ENCODER_PRESETS),
+            )
         )
     demuxer = input_demuxer(source_container)
     windows = [_window(spec, source_duration_s) for spec in specs]
@@ -228,8 +233,11 @@ def input_demuxer(source_container: str) -> str:
         if demuxer is not None:
             return demuxer
     raise InvalidInput(
-        f"Spotlight cannot render this video's format ({source_container}); "
-        "export it as MP4 or MOV and upload it again."
+        msg(
+            "Spotlight cannot render this video's format ({format}); "
+            "export it as MP4 or MOV and upload it again.",
+            format=source_container,
+        )
     )
 
 
@@ -490,8 +498,11 @@ def _window(spec: VersionSpec, source_duration_s: float) -> _Window:
     start = spec.trim_start_s
     if start < 0 or end - start < MIN_VERSION_S:
         raise InvalidInput(
-            f"The part chosen for {spec.preset.label} is empty or shorter than half a second; "
-            "choose a start before the end, inside the video."
+            msg(
+                "The part chosen for {version} is empty or shorter than half a second; "
+                "choose a start before the end, inside the video.",
+                version=spec.preset.label,
+            )
         )
     return _Window(start, end)
 
@@ -499,13 +510,16 @@ def _window(spec: VersionSpec, source_duration_s: float) -> _Window:
 def _check_spec(spec: VersionSpec) -> None:
     """Refuse a spec whose framing or captions cannot be rendered."""
     if not (0 <= spec.focal_x <= 1 and 0 <= spec.focal_y <= 1):
-        raise InvalidInput("The point to keep in frame must lie inside the picture.")
+        raise InvalidInput(N_("The point to keep in frame must lie inside the picture."))
     if spec.reframe not in ("crop", "blur"):
         raise ValueError(f"unknown reframe {spec.reframe!r}")
     burns = spec.captions_srt is not None and spec.preset.captions == "burn"
     if burns and not (spec.captions_srt and spec.captions_srt.is_file()):
         raise InvalidInput(
-            f"The captions for {spec.preset.label} are missing; add them again and retry."
+            msg(
+                "The captions for {version} are missing; add them again and retry.",
+                version=spec.preset.label,
+            )
         )
 
 

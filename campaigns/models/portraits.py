@@ -77,6 +77,8 @@ class PortraitVersion(Base):
     output_key: Mapped[str | None] = mapped_column(String(512))
     cover_key: Mapped[str | None] = mapped_column(String(512))
     captions_key: Mapped[str | None] = mapped_column(String(512))
+    # Burned-in captions leave no file behind: the render records that the picture carries them.
+    captions_burned: Mapped[bool] = mapped_column(default=False)
     size_bytes: Mapped[int | None]
     duration_s: Mapped[float | None]
     sha256: Mapped[str | None] = mapped_column(String(64))

@@ -11,7 +11,7 @@ from campaigns import posts, publishing
 from campaigns.auth import Actor
 from campaigns.storage import LocalStore
 from tests.app.conftest import open_app, texts
-from tests.integration.test_publishing import build_world
+from tests.integration.test_publishing import SOON, build_world
 from ui import state
 
 PAGE = "pages/campaigns.py"
@@ -69,7 +69,7 @@ def test_a_new_post_shows_its_checks_and_a_script_tag_stays_text(
     at.button(key=f"FormSubmitter:{form}-Plan the post").click().run()
     assert not at.exception
     assert "The post is planned as a draft" in texts(at)
-    assert any("No alt text" in w.value for w in at.warning)
+    assert any("No alt text" in e.value for e in at.error)  # a blocking reason
     table = at.dataframe[-1].value.to_dict("records")
     assert table[0]["Text"] == "<script>alert(1)</script> Meet Amina."
     # A TikTok post featuring the same person is blocked by the consent.
@@ -79,3 +79,37 @@ def test_a_new_post_shows_its_checks_and_a_script_tag_stays_text(
     assert not at.exception
     blocked = " ".join(e.value for e in at.error)
     assert "No consent covers" in blocked and "TikTok" in blocked
+
+
+def test_the_accessibility_section_says_the_shares_in_words_and_what_to_fix(
+    admin: Actor, app_db: Engine, tmp_path: Path
+) -> None:
+    world = build_world(app_db, LocalStore(tmp_path / "media"))
+    posts.create_post(
+        app_db, admin,
+        posts.PostInput(world["campaign"], world["linkedin"], SOON, "Meet Amina.",
+                        alt_text="Amina at her desk.", portrait_version_id=world["version"]),
+    )  # fmt: skip
+    without_alt = posts.create_post(
+        app_db, admin,
+        posts.PostInput(world["campaign"], world["linkedin"], SOON + timedelta(days=1),
+                        "Our open day in pictures."),
+    )  # fmt: skip
+    at = open_app(admin, PAGE)
+    assert not at.exception
+    shown = texts(at)
+    assert "Accessibility" in [s.value for s in at.subheader]
+    assert "**Captions**: 100% of the video posts (1 of 1)" in shown
+    assert "**Alt text**: 50% of the posts (1 of 2)" in shown
+    assert "**Transcript**: 100% of the video posts (1 of 1)" in shown
+    summary = at.table[0].value.to_dict("records")
+    assert [(r["What"], r["Posts concerned"], r["Missing"], r["Share"]) for r in summary] == [
+        ("Captions", 1, 0, "100%"),
+        ("Alt text", 2, 1, "50%"),
+        ("Transcript", 1, 0, "100%"),
+    ]
+    assert "**Posts without alt text** (1)" in shown
+    (gap,) = at.table[1].value.to_dict("records")
+    assert gap["Post"] == f"#{without_alt} Our open day in pictures."
+    assert gap["Account"] == "UK LinkedIn" and gap["Status"] == "Draft"
+    assert gap["What to do"].startswith("No alt text: describe the image")

@@ -91,3 +91,24 @@ def test_finished_versions_play_in_the_page(
     assert not at.exception
     assert len(at.get("video")) == 1
     assert "LinkedIn" in texts(at)
+
+
+def test_a_portrait_without_transcript_says_so_until_one_is_saved(
+    admin: Actor, app_db: Engine, person: int, tmp_path: Path
+) -> None:
+    clip = make_clip(tmp_path / "clip.mp4", seconds=4.0)
+    at = open_app(admin, PAGE)
+    fill_upload(at, "clip.mp4", clip.read_bytes(), person)
+    assert any("No transcript yet" in w.value for w in at.warning)
+    portrait_id = at.session_state[state.PORTRAITS_SELECTED]
+    at.text_area(key=f"portraits__transcript_{portrait_id}").input("I retrained as a developer.")
+    form = f"portraits__describe_{portrait_id}"
+    at.button(key=f"FormSubmitter:{form}-Save the alt text and transcript").click().run()
+    assert not at.exception
+    assert "Alt text and transcript saved" in texts(at)
+    assert not any("No transcript yet" in w.value for w in at.warning)
+    saved = portraits.get_portrait(app_db, admin, portrait_id)
+    assert (saved.transcript, saved.alt_text) == (
+        "I retrained as a developer.",
+        "Amina talks about retraining.",
+    )

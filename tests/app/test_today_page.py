@@ -33,7 +33,10 @@ def test_a_withdrawal_shows_the_blocked_post_on_today(
     when = datetime.combine(today + timedelta(days=3), datetime.min.time()).replace(hour=10)
     posts.create_post(
         app_db, admin,
-        PostInput(campaign, account, when, "Meet Amina.", role_model_ids=(person,)),
+        PostInput(
+            campaign, account, when, "Meet Amina.", alt_text="Amina at her desk.",
+            role_model_ids=(person,),
+        ),
     )  # fmt: skip
     at = open_app(admin)
     assert "FR LinkedIn" in texts(at)

@@ -47,6 +47,8 @@ SERVER_LOG = pytest.StashKey[Path]()
 WORKER_LOG = pytest.StashKey[Path]()
 # The module whose first test expects a server nobody has used yet.
 FIRST_RUN = "test_pages.py"
+# Modules that read every page as the stories leave it (and add data of their own): they go last.
+LAST_RUN = ("test_accessibility.py", "test_keyboard_walk.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +115,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run test_pages.py first of the browser modules: it starts on the first-run form.
 
     Other modules sign in (creating the administrator when they meet the server first), so they
-    follow it whatever their names; every other test keeps its place.
+    follow it whatever their names; the accessibility modules come last, and every other test
+    keeps its place.
     """
     here = Path(__file__).parent
     slots = [index for index, item in enumerate(items) if item.path.parent == here]
-    ordered = sorted((items[index] for index in slots), key=lambda i: i.path.name != FIRST_RUN)
+    ordered = sorted(
+        (items[index] for index in slots),
+        key=lambda i: (i.path.name != FIRST_RUN, i.path.name in LAST_RUN),
+    )
     for index, item in zip(slots, ordered, strict=True):
         items[index] = item
 
@@ -214,9 +220,12 @@ def app(
                 process.wait(timeout=10)
 
 
-def open_tab(browser: Browser, errors: list[str]) -> Page:
-    """A page in a fresh browser context (so a fresh Streamlit session), recording JS errors."""
-    context = browser.new_context(viewport=VIEWPORT)
+def open_tab(browser: Browser, errors: list[str], locale: str | None = None) -> Page:
+    """A page in a fresh browser context (so a fresh Streamlit session), recording JS errors.
+
+    `locale` is the browser's language ("fr-FR"), which Spotlight follows until a user chooses.
+    """
+    context = browser.new_context(viewport=VIEWPORT, locale=locale)
     context.set_default_timeout(TIMEOUT_MS)
     context.route(NOT_LOOPBACK, lambda route: route.abort())
     tab = context.new_page()

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import Engine
 
 from campaigns import accounts, demo
+from campaigns.accessibility import campaign_accessibility
 from campaigns.auth import SYSTEM, Actor, Role
 from campaigns.errors import PermissionDenied
+from campaigns.publishing import list_campaigns
 from campaigns.storage import LocalStore
 
 
@@ -33,3 +35,15 @@ def test_only_an_administrator_may_load_the_demo(db: Engine, store: LocalStore) 
     with pytest.raises(PermissionDenied):
         demo.load_demo(db, store, editor)
     assert not demo.is_loaded(db)
+
+
+def test_the_demo_campaigns_show_a_few_accessibility_gaps(db: Engine, store: LocalStore) -> None:
+    demo.load_demo(db, store)
+    found = {c.name: campaign_accessibility(db, c.id) for c in list_campaigns(db, SYSTEM)}
+    women = found["Women in tech — spring intake"]
+    assert [g.title for g in women.missing_captions] == ["Amina left retail for code. #WomenInTech"]
+    assert women.with_alt_text == women.posts and women.with_transcript == women.video_posts
+    week = found["Disability employment week"]
+    assert [g.title for g in week.missing_alt_text] == ["Our week of inclusion, in pictures."]
+    changers = found["Career changers at 40+"]
+    assert [g.title for g in changers.missing_transcript] == ["Karim changed careers at 47."]

@@ -46,6 +46,8 @@ def portrait_with_versions(db: Engine, store: LocalStore, tmp_path: Path) -> lis
             db, store, EDITOR, upload, clip.name,
             PortraitInput("Amina", (pid,), alt_text="Amina talks."), max_bytes=10**8,
         )  # fmt: skip
+    captions = b"1\n00:00:00,200 --> 00:00:01,500\nHello, I am Amina.\n"
+    portraits.set_captions(db, store, EDITOR, portrait_id, captions, "captions.srt")
     return list(portraits.request_versions(db, EDITOR, portrait_id, ["linkedin_1x1"]).version_ids)
 
 

@@ -161,6 +161,9 @@ def test_render_makes_every_requested_version_and_stores_it(
         assert version.cover_key is not None
         assert store.read_bytes(version.cover_key)[:3] == b"\xff\xd8\xff"
         assert version.progress == 1.0
+    # Each version says how it carries the captions: in the picture, or as a file beside it.
+    carried = {v.preset: (v.captions_burned, v.captions_key is not None) for v in versions}
+    assert carried == {"instagram_reels": (True, False), "linkedin_1x1": (False, True)}
 
 
 def test_a_cancelled_version_is_not_rendered(

@@ -12,6 +12,7 @@ from campaigns import catalogue, consent, posts
 from campaigns.auth import Actor, Role
 from campaigns.db import transaction
 from campaigns.errors import Conflict, InvalidFields, InvalidInput, PermissionDenied
+from campaigns.media.presets import PRESETS
 from campaigns.models import Portrait, PortraitPerson, PortraitVersion
 from campaigns.posts import CampaignInput, PostInput
 from campaigns.storage import LocalStore
@@ -25,7 +26,12 @@ SOON = datetime.combine(TODAY + timedelta(days=10), datetime.min.time()).replace
 
 @pytest.fixture
 def world(db: Engine, store: LocalStore) -> dict[str, int]:
-    """A person with consent for Instagram and LinkedIn, a portrait with versions, accounts."""
+    """The world of build_world on the parametrised database."""
+    return build_world(db, store)
+
+
+def build_world(db: Engine, store: LocalStore) -> dict[str, int]:
+    """A person with consent for Instagram and LinkedIn, a captioned portrait with versions."""
     person = catalogue.create_role_model(db, AUTHOR, profile())
     consent.record_consent(
         db, store, AUTHOR, person, consent_form(TODAY), consent.Proof("p.pdf", PDF)
@@ -35,14 +41,20 @@ def world(db: Engine, store: LocalStore) -> dict[str, int]:
             title="Amina", source_key="p/1.mp4", source_sha256="0" * 64, size_bytes=1,
             container="mov,mp4,m4a,3gp,3g2,mj2", duration_s=30.0, width=1920, height=1080,
             fps=30.0, has_audio=True, video_codec="h264", trim_end_s=None,
-            captions_key="p/1.srt",
+            captions_key="p/1.srt", alt_text="Amina talks about retraining.",
+            transcript="I worked in a shop for ten years; now I write code.",
         )  # fmt: skip
         session.add(portrait)
         session.flush()
         session.add(PortraitPerson(portrait_id=portrait.id, role_model_id=person))
         ids = {"person": person, "portrait": portrait.id}
         for preset in ("instagram_reels", "linkedin_1x1", "tiktok", "x"):
-            version = PortraitVersion(portrait_id=portrait.id, preset=preset, status="done")
+            # Rendered with the portrait's captions: burned in, or as a file beside the video.
+            burned = PRESETS[preset].captions == "burn"
+            version = PortraitVersion(
+                portrait_id=portrait.id, preset=preset, status="done", captions_burned=burned,
+                captions_key=None if burned else f"v/{preset}.srt",
+            )  # fmt: skip
             session.add(version)
             session.flush()
             ids[preset] = version.id
@@ -148,8 +160,9 @@ def test_a_square_version_with_a_caption_file_is_blocked_on_instagram(
 def test_instagram_video_without_captions_is_blocked(db: Engine, world: dict[str, int]) -> None:
     with transaction(db) as session:
         portrait = session.get(Portrait, world["portrait"])
-        assert portrait is not None
-        portrait.captions_key = None
+        version = session.get(PortraitVersion, world["instagram_reels"])
+        assert portrait is not None and version is not None
+        portrait.captions_key, version.captions_burned = None, False
     post_id = posts.create_post(db, AUTHOR, post(world, "instagram", "instagram_reels"))
     assert any("captions burned in" in r for r in view(db, post_id).blocked_reasons)
 

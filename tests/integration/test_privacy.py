@@ -65,6 +65,7 @@ def add_portrait(db: Engine, store: LocalStore, title: str, people: list[int]) -
             title=title, source_key="", source_sha256=hashlib.sha256(title.encode()).hexdigest(),
             size_bytes=1, container="mov,mp4,m4a,3gp,3g2,mj2", duration_s=30.0, width=1920,
             height=1080, fps=30.0, has_audio=True, video_codec="h264", trim_end_s=None,
+            alt_text=f"{title} talks to the camera.", transcript="Hello.",
         )  # fmt: skip
         session.add(portrait)
         session.flush()
@@ -80,6 +81,9 @@ def add_portrait(db: Engine, store: LocalStore, title: str, people: list[int]) -
         out = f"{base}/versions/{version.id}/linkedin_1x1"
         version.output_key = store.put_bytes(f"{out}.mp4", b"rendered " + title.encode(), "v").key
         version.cover_key = store.put_bytes(f"{out}.jpg", jpeg(), "image/jpeg").key
+        version.captions_key = store.put_bytes(
+            f"{out}.srt", b"1\n00:00:00,000 --> 00:00:02,000\nHello\n", "text/plain"
+        ).key
         return portrait.id, version.id
 
 
@@ -166,6 +170,7 @@ def keys_of_person(db: Engine, world: World) -> list[str]:
         return [
             asset.key, *asset.variants.values(), record.proof_key, portrait.source_key,
             str(portrait.captions_key), str(version.output_key), str(version.cover_key),
+            str(version.captions_key),
         ]  # fmt: skip
 
 
@@ -177,7 +182,7 @@ def keys_of_portrait(db: Engine, portrait_id: int) -> list[str]:
             select(PortraitVersion).where(PortraitVersion.portrait_id == portrait_id)
         ).all()
         return [portrait.source_key, str(portrait.captions_key)] + [
-            str(k) for v in versions for k in (v.output_key, v.cover_key) if k
+            str(k) for v in versions for k in (v.output_key, v.cover_key, v.captions_key) if k
         ]
 
 

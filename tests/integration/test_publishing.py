@@ -45,7 +45,8 @@ def build_world(db: Engine, store: LocalStore) -> dict[str, int]:
             title="Amina", source_key="p/1.mp4", source_sha256="0" * 64, size_bytes=1,
             container="mov,mp4,m4a,3gp,3g2,mj2", duration_s=30.0, width=1920, height=1080,
             fps=30.0, has_audio=True, video_codec="h264", trim_end_s=None,
-            captions_key="p/1.srt",
+            captions_key="p/1.srt", alt_text="Amina talks about retraining.",
+            transcript="I worked in a shop for ten years; now I write code.",
         )  # fmt: skip
         session.add(portrait)
         session.flush()
