@@ -16,6 +16,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from PIL import ImageFile
 from weasyprint import HTML, URLFetcher
 
 from campaigns import charts, i18n
@@ -24,6 +25,11 @@ from campaigns.reports.campaign import CampaignFigures
 from campaigns.reports.figures import METHOD_NAMES, EffectLine
 from campaigns.reports.mission import MissionFigures
 from campaigns.scheduling import network_label
+
+# Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images. Uploaded
+# photos must still be refused when they are cut short, and the report only embeds images that
+# Spotlight made itself, so the strict default is put back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_WIDTH = 430  # Vega's plot width in CSS pixels; the image fills its column

@@ -317,9 +317,13 @@ UNREACHED_CONTROLS = """(reached) => {
     // Members of composite widgets (tabs, grids, lists of options) are reached with the arrows.
     const roving = '[role=tablist], [role=radiogroup], [role=grid], [role=listbox], [role=menu]';
     const byArrows = (e) => e.getAttribute('tabindex') === '-1' && e.closest(roving);
+    // A menu's "Open" toggle is for the mouse: its combobox, when reached, opens the menu.
+    const byCombobox = (e) => e.getAttribute('tabindex') === '-1'
+        && [...(e.closest('[role=group]')?.querySelectorAll('[role=combobox]') ?? [])]
+            .some((box) => reached.includes(box));
     return [...document.querySelectorAll(selector)]
         .filter((e) => e.closest('[data-testid=stMain], [data-testid=stSidebar]'))
-        .filter((e) => onScreen(e) && !byArrows(e))
+        .filter((e) => onScreen(e) && !byArrows(e) && !byCombobox(e))
         // The file input is opened by its "Upload" button, which is checked itself.
         .filter((e) => e.type !== 'file')
         .filter((e) => !reached.includes(e) && !reachedGroups.has(groupOf(e)))

@@ -32,11 +32,11 @@ from campaigns.demo_people import demo_people, load_demo_people
 from campaigns.demo_portraits import load_demo_portraits
 from campaigns.models import Campaign, ChannelAccount, PortraitVersion, Post, PostMetricDaily
 from campaigns.reports import Report, ReportRequest, ReportSettings, make_report
-from campaigns.representation import representation_overview
 from campaigns.reports.campaign import CampaignFigures
 from campaigns.reports.figures import figures_of
 from campaigns.reports.mission import MissionFigures
 from campaigns.reports.render import Formats, campaign_html, pdf_document
+from campaigns.representation import representation_overview
 from campaigns.storage import LocalStore
 from tests.conftest import POSTGRES_URL, skip_or_fail
 

@@ -375,6 +375,14 @@ def test_truncated_photo_is_refused_as_damaged(
     )
 
 
+def test_a_truncated_photo_is_still_refused_once_the_report_renderer_is_loaded() -> None:
+    # The PDF library switches Pillow to "accept truncated images" for the whole process.
+    import campaigns.reports.render  # noqa: F401
+
+    whole = encode(noise(256, 256), "JPEG", quality=95)
+    assert "damaged or incomplete" in refusal(whole[: len(whole) // 2], "photo.jpg")
+
+
 def test_decompression_bomb_is_refused_from_its_header_before_any_decoding(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
