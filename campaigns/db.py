@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from campaigns.errors import ConfigurationError, DatabaseNotReady
-from campaigns.i18n import N_, msg
+from campaigns.i18n import N_, Msg, msg
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = PROJECT_ROOT / "migrations"
@@ -61,6 +61,53 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _encode_text(value: object) -> object:
+    if isinstance(value, Msg):
+        values = {key: _encode_text(item) for key, item in value.values.items()}
+        return {"text": str(value), "template": value.template, "values": values}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value if not isinstance(value, str) else str(value)
+    return str(value)
+
+
+def _decode_text(value: object) -> object:
+    if not isinstance(value, dict):
+        return value
+    text = str(value.get("text", ""))
+    try:
+        values = {key: _decode_text(item) for key, item in dict(value["values"]).items()}
+        made = Msg(str(value["template"]), **values)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return text
+    # A value that did not survive as itself (a date kept as text) gives the English text back.
+    return made if str(made) == text else text
+
+
+class MessageList(TypeDecorator[list[str]]):
+    """Sentences for people kept as JSON, each with its template so it can be read in French.
+
+    A domain sentence (`campaigns.i18n.Msg`) is stored with its template and values; reading it
+    back gives the same `Msg`, equal to its English text. Plain strings stay plain strings.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> object:
+        if value is None:
+            return None
+        return [_encode_text(item) for item in value]
+
+    def process_result_value(self, value: object, dialect: Dialect) -> list[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            return [str(value)]
+        return [
+            str(item) if not isinstance(item, str) else item for item in map(_decode_text, value)
+        ]
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaigns.db import Base, UTCDateTime, utcnow
+from campaigns.db import Base, MessageList, UTCDateTime, utcnow
 
 
 class Campaign(Base):
@@ -66,8 +66,9 @@ class Post(Base):
     link: Mapped[str] = mapped_column(String(2000), default="")
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
-    blocked_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
-    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Sentences kept with their templates, so a French page shows them in French.
+    blocked_reasons: Mapped[list[str]] = mapped_column(MessageList(), default=list)
+    warnings: Mapped[list[str]] = mapped_column(MessageList(), default=list)
     author: Mapped[str] = mapped_column(String(254), default="")
     approved_by: Mapped[str] = mapped_column(String(254), default="")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

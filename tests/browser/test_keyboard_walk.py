@@ -106,6 +106,8 @@ def tab_to_expander(page: Page, label: str) -> Locator:
 def choose(page: Page, text: str) -> None:
     """In the focused selectbox or multiselect: type to filter the options, Enter to pick one."""
     page.keyboard.type(text)
+    # Enter picks the first option left, once the menu has filtered what was typed.
+    expect(page.get_by_role("option").first).to_contain_text(text)
     page.keyboard.press("Enter")
     wait_until_idle(page)
 
