@@ -1341,3 +1341,11 @@ def _largest(system: FloatArray, totals: FloatArray, k: int) -> float:
         objective, A_eq=system, b_eq=totals, bounds=(0, None), method="highs"
     )
     return float(-solution.fun) if solution.status == 0 else math.inf
+
+
+# How each estimator is named for readers (pages and reports).
+METHOD_NAMES = {
+    "did_glsar": N_("difference-in-differences with AR(1) errors"),
+    "binomial_glm": N_("binomial model on daily counts, for small groups"),
+    "its_glsar": N_("interrupted time series (no comparison programmes: a weaker reading)"),
+}

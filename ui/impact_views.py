@@ -114,7 +114,8 @@ def effect_view(db: Engine, actor: Actor, campaign: CampaignView) -> None:
     st.caption(
         t("Promoted: {promoted}. Compared with: {comparison}. Method: {method}; {pre} days "
           "before, {post} days during and after.", promoted=", ".join(data.promoted),
-          comparison=comparison, method=found.method or "—", pre=found.n_pre_days,
+          comparison=comparison, method=t(effect.METHOD_NAMES.get(found.method or "", "—")),
+          pre=found.n_pre_days,
           post=found.n_post_days)
     )  # fmt: skip
     for note in found.notes:

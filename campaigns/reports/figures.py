@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from campaigns import effect, impact
 from campaigns.auth import Actor
 from campaigns.db import read_only
-from campaigns.i18n import N_, translate
+from campaigns.i18n import translate
 from campaigns.models import (
     Application,
     ApplicationImport,
@@ -169,13 +169,6 @@ def effect_line(
         weekly=weekly,
         threshold=threshold,
     )
-
-
-METHOD_NAMES = {
-    "did_glsar": N_("difference-in-differences with AR(1) errors"),
-    "binomial_glm": N_("binomial model on daily counts, for small groups"),
-    "its_glsar": N_("interrupted time series (no comparison programmes: a weaker reading)"),
-}
 
 
 def data_timestamp(db: Engine) -> datetime | None:

@@ -20,9 +20,10 @@ from PIL import ImageFile
 from weasyprint import HTML, URLFetcher
 
 from campaigns import charts, i18n
+from campaigns.effect import METHOD_NAMES
 from campaigns.i18n import translate
 from campaigns.reports.campaign import CampaignFigures
-from campaigns.reports.figures import METHOD_NAMES, EffectLine
+from campaigns.reports.figures import EffectLine
 from campaigns.reports.mission import MissionFigures
 from campaigns.scheduling import network_label
 
