@@ -21,7 +21,7 @@ from campaigns.catalogue import (
 )
 from campaigns.consent import CHANNEL_LABELS, CHANNELS, STATUS_LABELS, ConsentStatus
 from campaigns.errors import InvalidFields, SpotlightError
-from ui import resources, state
+from ui import resources, state, widgets
 from ui.branding import photo_placeholder
 from ui.i18n import day, pct, t, tr
 from ui.profile_form import profile_form
@@ -260,7 +260,7 @@ def representation_view(db: Engine, actor: Actor) -> None:
         color=alt.condition(alt.datum["with consent"] > 8, alt.value("white"), alt.value("black")),
     )
     chart = (heat + labels).properties(height=alt.Step(34))
-    st.altair_chart(chart, width="stretch")
+    widgets.chart(chart)
     st.dataframe(shown.rename(columns=tr), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:

@@ -14,7 +14,7 @@ from campaigns.auth import Actor
 from campaigns.errors import SpotlightError
 from campaigns.i18n import N_
 from campaigns.publishing import CampaignView
-from ui import resources
+from ui import resources, widgets
 from ui.i18n import day, num, pct, t, tr
 
 
@@ -79,7 +79,7 @@ def targets_view(db: Engine, actor: Actor) -> None:
         monthly.assign(measure=[t(m) for m in monthly["measure"]]),
         title=t("Shares by month"), month=t("Month"), share=t("Share"),
     )  # fmt: skip
-    st.altair_chart(chart, width="stretch")
+    widgets.chart(chart)
     with st.expander(t("Table: shares by month")):
         table = pd.DataFrame(
             {
@@ -178,7 +178,7 @@ def _checks(found: effect.EffectEstimate, threshold: int) -> None:
                     weekly, title=t("Weekly share of the group, by programmes"), week=t("Week"),
                     share=t("Share"), arm=t("Programmes"),
                 )  # fmt: skip
-                st.altair_chart(chart, width="stretch")
+                widgets.chart(chart)
                 st.caption(
                     t("Weeks whose share would reveal fewer than {n} people are left blank.",
                       n=threshold)

@@ -20,7 +20,7 @@ from campaigns.engagement.analytics import Filters, Kpis, PreparedData
 from campaigns.i18n import N_
 from campaigns.scheduling import network_label
 from campaigns.spreadsheet_safety import safe_frame
-from ui import resources, state
+from ui import resources, state, widgets
 from ui.campaign_views import group_label
 from ui.i18n import current_language, day, num, pct, t
 
@@ -142,7 +142,7 @@ def chart_with_table(
     chart: alt.Chart | alt.LayerChart, table: pd.DataFrame, name: str, summary: str, key: str
 ) -> None:
     """A chart, a sentence saying what it shows, its table, a CSV and a PNG of it."""
-    st.altair_chart(chart, width="stretch")
+    widgets.chart(chart)
     st.caption(summary)
     layers = getattr(chart, "layer", None) or [chart]
     title = next((c.title for c in layers if isinstance(c.title, str)), name)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from campaigns.consent import STATUS_LABELS, ConsentStatus
+from campaigns.i18n import chart_locale
 from ui import state
-from ui.i18n import t
+from ui.i18n import current_language, t
+
+
+def chart(spec: alt.TopLevelMixin) -> None:
+    """Draw a chart with the numbers and dates of the reader's language ("12 345,6", "janv.")."""
+    st.altair_chart(spec.configure(locale=chart_locale(current_language())), width="stretch")
 
 
 def empty_state(title: str, body: str) -> None:
