@@ -126,8 +126,9 @@ def kpi_tiles(kpis: Kpis) -> None:
         (N_("Link clicks"), shown(kpis.link_clicks, "link_clicks")),
         (N_("Click-through rate"), shown(kpis.ctr, "ctr")),
     )
-    for row in (tiles[:5], tiles[5:]):
-        for cell, (label, value) in zip(st.columns(5), row, strict=False):
+    # Three to a row: seven-digit figures stay whole beside the sidebar, in both languages.
+    for row in (tiles[:3], tiles[3:6], tiles[6:]):
+        for cell, (label, value) in zip(st.columns(3), row, strict=True):
             cell.metric(t(label), value, border=True)
     st.caption(
         t(

@@ -319,9 +319,11 @@ UNREACHED_CONTROLS = """(reached) => {
     // Members of composite widgets (tabs, grids, lists of options) are reached with the arrows.
     const roving = '[role=tablist], [role=radiogroup], [role=grid], [role=listbox], [role=menu]';
     const byArrows = (e) => e.getAttribute('tabindex') === '-1' && e.closest(roving);
-    // A menu's "Open" toggle is for the mouse: its combobox, when reached, opens the menu.
+    // A menu's "Open" toggle and its chips' "Remove" buttons are for the mouse: the combobox
+    // opens the menu (arrows) and removes the last chip (Backspace).
+    const menu = '[data-testid=stSelectbox], [data-testid=stMultiSelect], [role=group]';
     const byCombobox = (e) => e.getAttribute('tabindex') === '-1'
-        && [...(e.closest('[role=group]')?.querySelectorAll('[role=combobox]') ?? [])]
+        && [...(e.closest(menu)?.querySelectorAll('[role=combobox]') ?? [])]
             .some((box) => reached.includes(box));
     return [...document.querySelectorAll(selector)]
         .filter((e) => e.closest('[data-testid=stMain], [data-testid=stSidebar]'))
