@@ -369,14 +369,16 @@ def test_7_withdrawal_closes_her_consent_and_shows_on_today(
     consent = open_tab(page, "Consent")  # the tabs came back on "Profile" with the message
     card = innermost_block(consent, "Consent #", "Channels: Instagram, LinkedIn")
     expect(card).to_contain_text("Withdrawn")
-    expect(card).to_contain_text(re.compile(r"Withdrawn on \d\d/\d\d/\d{4} \(e-mail\)"))
+    expect(card).to_contain_text(re.compile(r"Withdrawn on \d{1,2} [A-Z][a-z]{2} \d{4} \(e-mail\)"))
     finish_step(page, artifacts_dir, "7_withdrawn")
 
     navigation(page).filter(has_text="Today").click()
     expect(title(page)).to_have_text("Today")
     expect(
         page.get_by_test_id("stMarkdownContainer").filter(
-            has_text=re.compile(rf"{NAME} withdrew consent on \d\d/\d\d/\d{{4}} \(e-mail\)\.")
+            has_text=re.compile(
+                rf"{NAME} withdrew consent on \d{{1,2}} [A-Z][a-z]{{2}} \d{{4}} \(e-mail\)\."
+            )
         )
     ).to_be_visible()
     finish_step(page, artifacts_dir, "7_today")

@@ -56,7 +56,7 @@ def wait_until_rendered(page: Page) -> None:
 
 def navigation(page: Page) -> Locator:
     """The page links of the sidebar."""
-    return page.get_by_test_id("stSidebarNav").get_by_role("link")
+    return page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
 
 
 def title(page: Page) -> Locator:
@@ -122,7 +122,7 @@ def test_first_visit_creates_the_administrator_and_opens_today(
 ) -> None:
     expect(page.get_by_text(WELCOME)).to_be_visible()
     wait_until_idle(page)
-    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(navigation(page)).to_have_count(0)
     save_full_page(page, artifacts_dir / "first_run.png")
 
     fill_first_admin(page, ADMIN_PASSWORD, ADMIN_PASSWORD + "!")
@@ -133,7 +133,7 @@ def test_first_visit_creates_the_administrator_and_opens_today(
     page.goto(app.url)
     expect(page.get_by_text(WELCOME)).to_be_visible()
     wait_until_idle(page)
-    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(navigation(page)).to_have_count(0)
 
     fill_first_admin(page, ADMIN_PASSWORD, ADMIN_PASSWORD)
     expect(title(page)).to_have_text("Today")
@@ -196,14 +196,14 @@ def test_viewer_sees_the_dashboards_but_not_the_catalogue_or_accounts(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text(SIGN_IN_INVITE)).to_be_visible()
     wait_until_idle(page)
-    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(navigation(page)).to_have_count(0)
 
     sign_in(page, VIEWER_EMAIL, "not the password")
     expect(
         page.get_by_text("That e-mail and password do not match an active account.")
     ).to_be_visible()
     wait_until_idle(page)
-    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(navigation(page)).to_have_count(0)
 
     sign_in(page, VIEWER_EMAIL, DEMO_PASSWORD)
     expect(title(page)).to_have_text("Today")
