@@ -1,4 +1,4 @@
-"""Calendar: every planned and published post by month, week or list, with its side panel."""
+"""Calendar: every planned and published post by month, week or list, and the open post."""
 
 from datetime import date
 
@@ -16,7 +16,6 @@ from ui.calendar_views import (
     list_view,
     month_view,
     open_menu,
-    plain,
     post_panel,
     representation,
     week_view,
@@ -47,21 +46,21 @@ by = c2.radio(
 anchor = c3.date_input(t("Showing"), value=date.today(), key=state.CALENDAR_DAY)
 day = anchor if isinstance(anchor, date) else date.today()
 palette = Palette(by, colours(every_post, by))
-st.caption(" · ".join(f":{colour}[■] {plain(name)}" for name, colour in palette.colours.items()))
+st.caption(palette.legend())
 open_menu(shown)
 
 selected = st.session_state.get(state.CALENDAR_SELECTED)
-main, panel = st.columns([3, 2]) if selected is not None else (st.container(), None)
-with main:
-    if view == "month":
-        month_view(shown, day, palette)
-    elif view == "week":
-        week_view(shown, day, palette)
-    else:
-        list_view(shown, palette)
-if panel is not None and selected is not None:
-    with panel, st.container(border=True):
+if selected is not None:
+    # The open post spans the page above the calendar: beside it, the month's seven columns
+    # were too narrow to read and the panel's buttons were cut to their first letters.
+    with st.container(border=True):
         post_panel(db, actor, int(selected))
+if view == "month":
+    month_view(shown, day, palette)
+elif view == "week":
+    week_view(shown, day, palette)
+else:
+    list_view(shown, palette)
 
 st.subheader(t("Exports"))
 exports(db, actor)

@@ -52,7 +52,10 @@ for column, line in zip(st.columns(3), headline, strict=True):
             )
             st.caption(goal + " · " + missing)
         else:
-            st.metric(tr(line.label), pct(line.estimate.share), help=goal)
+            # The metric's own label is cut to one line: the whole label is shown above it and
+            # stays the metric's accessible name.
+            st.markdown(f"**{tr(line.label)}**")
+            st.metric(tr(line.label), pct(line.estimate.share), label_visibility="collapsed")
             st.caption(
                 goal + " · " + t("95 % interval {low}–{high}", low=pct(line.estimate.ci_low),
                                  high=pct(line.estimate.ci_high))

@@ -62,6 +62,26 @@ class Palette:
         """The colour of one post."""
         return self.colours.get(colour_key(post, self.by), "gray")
 
+    def letter(self, name: str) -> str:
+        """The letter written beside a colour and in the legend for what it stands for."""
+        # Colour never speaks alone, and six colours can then serve more than six campaigns.
+        names = list(self.colours)
+        if name not in names:
+            return "?"
+        index = names.index(name)
+        return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+    def mark(self, post: PostView) -> str:
+        """A post's colour square and letter, as markdown."""
+        return f":{self.of(post)}[■] **{self.letter(colour_key(post, self.by))}**"
+
+    def legend(self) -> str:
+        """What each colour and letter stands for, as markdown."""
+        return " · ".join(
+            f":{colour}[■] **{self.letter(name)}** {plain(name)}"
+            for name, colour in self.colours.items()
+        )
+
 
 def filtered(items: list[PostView]) -> list[PostView]:
     """The posts that pass the filters chosen above the calendar."""
@@ -121,7 +141,7 @@ def _open(post: PostView) -> None:
 def _day_cell(day: date, items: list[PostView], palette: Palette, muted: bool) -> None:
     st.markdown(f"**{day.day}**" if not muted else f":gray[{day.day}]")
     for post in items:
-        st.markdown(f":{palette.of(post)}[■] " + plain(t(STATUS_LABELS[post.status])))
+        st.markdown(palette.mark(post) + " " + plain(t(STATUS_LABELS[post.status])))
         st.button(
             plain(_label(post)),
             help=plain(_label(post)),
@@ -319,10 +339,12 @@ def post_panel(db: Engine, actor: Actor, post_id: int) -> None:
         return
     if detail.status not in ("published", "cancelled"):
         _edit_form(db, actor, detail, opened)
-    columns = st.columns(len(WORKFLOW))
-    for column, (action, label) in zip(columns, WORKFLOW, strict=True):
-        if column.button(t(label), key=f"calendar__{action}_{detail.id}"):
-            _move(db, actor, detail, opened, action, "")
+    # Two to a row: four side by side cut French labels to their first letters.
+    for start in range(0, len(WORKFLOW), 2):
+        row = zip(st.columns(2), WORKFLOW[start : start + 2], strict=False)
+        for column, (action, label) in row:
+            if column.button(t(label), key=f"calendar__{action}_{detail.id}"):
+                _move(db, actor, detail, opened, action, "")
     if detail.people and detail.signoff_on is None:
         _signoff_form(db, actor, detail, opened)
     url = st.text_input(t("Address or id on the network"), key=f"calendar__url_{detail.id}")

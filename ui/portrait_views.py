@@ -336,11 +336,11 @@ def request_view(db: Engine, actor: Actor, item: PortraitView) -> None:
             placeholder=t("Choose options"),
             key=f"portraits__presets_{item.id}",
         )
-        c1, c2 = st.columns(2)
-        trim_to_fit = c1.checkbox(
+        # One under the other: side by side, the French labels were cut short.
+        trim_to_fit = st.checkbox(
             t("Trim to fit when a network's limit is shorter"), key=f"portraits__fit_{item.id}"
         )
-        lower_third = c2.checkbox(
+        lower_third = st.checkbox(
             t("Add a name caption (lower third) at the start"), key=f"portraits__lt_{item.id}"
         )
         if st.form_submit_button(t("Make the versions"), type="primary"):
@@ -366,6 +366,14 @@ def _media(actor: Actor, key: str) -> bytes | str:
     return url if url else portraits.media_of(resources.engine(), resources.store(), actor, key)
 
 
+def _track(actor: Actor, version: portraits.VersionView) -> dict[str, bytes] | None:
+    """Captions kept beside the video, as a track the player can show (burned-in need none)."""
+    if version.captions_burned or not version.captions_key:
+        return None
+    key = version.captions_key
+    return {t("Captions"): portraits.media_of(resources.engine(), resources.store(), actor, key)}
+
+
 def versions_view(actor: Actor, portrait_id: int) -> None:
     """Versions: live progress while rendering, then players and downloads."""
     item = portraits.get_portrait(resources.engine(), actor, portrait_id)
@@ -386,7 +394,7 @@ def versions_view(actor: Actor, portrait_id: int) -> None:
                 st.markdown(f"**{version.label}**")
                 if version.do_not_use:
                     st.error(t("Do not use: consent was withdrawn."))
-                st.video(_media(actor, version.output_key or ""))
+                st.video(_media(actor, version.output_key or ""), subtitles=_track(actor, version))
                 size = (version.size_bytes or 0) / 1e6
                 seconds = version.duration_s or 0
                 st.caption(t("{size} MB · {seconds} s", size=num(size, 1), seconds=num(seconds)))

@@ -285,7 +285,8 @@ def person_section(data: PreparedData, chosen: Filters) -> None:
     summary = t(
         "The five role models whose posts were seen most: {names}.", names=", ".join(leaders)
     )
-    table = top.assign(period=[day(p, "LLLL y") for p in top["period"]]).rename(
+    shown = top[["period", "person", "impressions"]]  # the internal id is no reader's business
+    table = shown.assign(period=[day(p, "LLLL y") for p in shown["period"]]).rename(
         columns={"period": t("Month"), "person": t("Role model"), "impressions": t("Impressions")}
     )
     chart_with_table(chart, table, "role-models", summary, "reach__people")
@@ -397,7 +398,19 @@ def best_times_section(data: PreparedData) -> None:
         ),
         tooltip=["day:N", "hour:O", "posts:Q", alt.Tooltip("engagement_rate:Q", format=".1%")],
     )
-    chart = cells + base.mark_text(fontSize=10).encode(text="label:N")
+    rates = frame.loc[frame["enough"], "engagement_rate"].dropna()
+    # Figures on the dark end of the blue scale are written in white, the others in black, so
+    # that each keeps a 4.5:1 contrast with its cell.
+    dark = float(rates.min() + 0.7 * (rates.max() - rates.min())) if not rates.empty else 1.0
+    labels = base.mark_text(fontSize=10).encode(
+        text="label:N",
+        color=alt.condition(
+            f"datum.enough && datum.engagement_rate > {dark}",
+            alt.value("white"),
+            alt.value("black"),
+        ),
+    )
+    chart = cells + labels
     enough = frame[frame["enough"]]
     if enough.empty:
         summary = t(

@@ -4,9 +4,10 @@ With the demo loaded (and its admissions export imported), one signed-in tab per
 the sign-in page and every page of the sidebar. A closed tab or expander hides its content from
 axe, so on each page every tab is opened in turn, and every expander of what is shown; the views
 a user reaches from a list are audited too: a role model's profile, the "Add a role model" dialog,
-a portrait and a post in the calendar's side panel. For each view the test waits until Streamlit
-is idle, checks that `<html lang>` names the language, runs axe (WCAG 2.0 and 2.1, A and AA) and
-saves a full-page screenshot.
+a portrait and a post opened in the calendar. For each view the test waits until Streamlit is
+idle, checks that `<html lang>` names the language, runs axe (WCAG 2.0 and 2.1, A and AA), checks
+the contrast of the charts' axis, legend and title texts (SVG text, which axe leaves for a person
+to review) and saves a full-page screenshot.
 
 Artifacts: test-artifacts/axe/<lang>-<page>.json (every view's axe result), <lang>-<page>.txt
 (the short summary) and summary.md (one line per page); test-artifacts/browser/a11y_<lang>_<page>
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,17 +30,18 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from campaigns import i18n
 from campaigns.applications import count_applications
 from campaigns.db import make_engine
 from tests.browser.conftest import REPO_ROOT, App
 from tests.browser.conftest import open_tab as new_tab
+from tests.browser.test_keyboard_walk import expect_page
 from tests.browser.test_pages import (
     DEMO_PASSWORD,
     ensure_signed_in_as_admin,
     save_full_page,
-    title,
     wait_until_idle,
     wait_until_rendered,
 )
@@ -71,6 +74,11 @@ class KnownException:
         return rule == self.rule and re.search(self.target, target) is not None
 
 
+# None today. axe-core 4.10.3 found one in Streamlit 1.67: `list` / `listitem` on the sectioned
+# sidebar navigation (section headings inside its <ul>); Spotlight now draws its own sidebar of
+# page links, so the exception went with it. An entry names the rule, a pattern of the element's
+# selector, the Streamlit issue and why the app cannot fix it, e.g.
+# KnownException("list", r"stSidebarNav", "https://github.com/streamlit/streamlit/issues/…", "…").
 KNOWN_EXCEPTIONS: tuple[KnownException, ...] = ()
 
 
@@ -142,7 +150,8 @@ def tt(language: str, message: str) -> str:
 
 def slug(text: str) -> str:
     """A view's name as a file-name part."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "view"
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "view"
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +215,7 @@ def sign_in(page: Page, lang: str, email: str, password: str) -> None:
     page.get_by_label(tt(lang, "E-mail")).fill(email)
     page.get_by_label(tt(lang, "Password"), exact=True).fill(password)
     page.get_by_role("button", name=tt(lang, "Sign in")).click()
-    expect(title(page)).to_have_text(tt(lang, "Today"))
+    expect_page(page, tt(lang, "Today"))
     wait_until_idle(page)
 
 
@@ -221,7 +230,7 @@ def choose_language(page: Page, lang: str) -> None:
     box.fill(name)
     box.press("Enter")
     expect(box).to_have_value(name)
-    expect(title(page)).to_have_text(tt(lang, "Today"))
+    expect_page(page, tt(lang, "Today"))
     wait_until_idle(page)
 
 
@@ -292,7 +301,7 @@ def check_language(page: Page, lang: str) -> None:
     """`<html lang>` names the language the page is written in."""
     try:
         page.wait_for_function("(lang) => document.documentElement.lang === lang", arg=lang)
-    except Exception as exc:
+    except PlaywrightTimeout as exc:
         declared = page.evaluate("() => document.documentElement.lang")
         raise AssertionError(
             f'<html lang="{declared}"> on a page shown in "{lang}": screen readers would read '
@@ -339,6 +348,7 @@ class Auditor:
                 if finding.exception is not None:
                     MATCHED_EXCEPTIONS.add(finding.exception)
                 self.audit.findings.append(finding)
+        self.audit.findings.extend(chart_text_findings(self.page, name))
         suffix = "" if name == "page" else f"__{slug(name)}"
         save_full_page(self.page, self.artifacts / f"a11y_{self.lang}_{self.key}{suffix}.png")
 
@@ -353,6 +363,82 @@ class Auditor:
             show_tab(self.page, names[0])
 
 
+# axe leaves the texts of SVG charts aside ("needs review"): their axes, legends and titles are
+# checked here against the chart's background, with WCAG's formula.
+CHART_TEXTS = r"""() => [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg text')]
+    .filter((text) => text.textContent.trim() && text.checkVisibility())
+    .map((text) => {
+        const role = (text.closest('g[class]')?.getAttribute('class') ?? '')
+            .match(/role-(axis-label|axis-title|legend-label|legend-title|title-text)/);
+        let box = text.closest('[data-testid=stVegaLiteChart]');
+        let background = 'rgba(0, 0, 0, 0)';
+        while (box && /^rgba\(.*, 0\)$|transparent/.test(background)) {
+            background = getComputedStyle(box).backgroundColor;
+            box = box.parentElement;
+        }
+        const chart = text.closest('svg').querySelector('.role-title-text text, .role-title-text');
+        return { role: role && role[1], text: text.textContent.trim(),
+                 chart: chart?.textContent.trim() ?? '', colour: getComputedStyle(text).fill,
+                 opacity: Number(getComputedStyle(text).opacity)
+                     * Number(text.getAttribute('fill-opacity') ?? 1),
+                 background };
+    })
+    .filter((found) => found.role)"""
+TEXT_CONTRAST = 4.5
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+    parts = [float(p) for p in re.findall(r"[\d.]+", colour)[:3]]
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (255.0, 255.0, 255.0)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(colour: str, background: str, opacity: float = 1.0) -> float:
+    """WCAG's contrast ratio of a text colour (blended at that opacity) on a background."""
+    back = _rgb(background)
+    red, green, blue = (
+        opacity * c + (1 - opacity) * b for c, b in zip(_rgb(colour), back, strict=True)
+    )
+    light, dark = sorted((_luminance((red, green, blue)), _luminance(back)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def chart_text_findings(page: Page, view: str) -> list[Finding]:
+    """Axis, legend and title texts of the charts on screen that are too faint to read."""
+    faint: dict[tuple[str, str], Finding] = {}
+    for text in page.evaluate(CHART_TEXTS):
+        if text["opacity"] == 0:
+            continue  # a label Vega hides because it would overlap its neighbour
+        ratio = contrast(text["colour"], text["background"], text["opacity"])
+        if ratio >= TEXT_CONTRAST:
+            continue
+        target = f'chart "{text["chart"]}" {text["role"]}'
+        faint.setdefault(
+            (target, text["colour"]),
+            Finding(
+                view=view,
+                rule="chart-text-contrast",
+                impact="serious",
+                target=target,
+                help=f"Chart texts need a {TEXT_CONTRAST}:1 contrast",
+                help_url="https://www.w3.org/WAI/WCAG21/Understanding/contrast-minimum.html",
+                summary=f"“{text['text']}” is {text['colour']} on {text['background']}: "
+                f"{ratio:.2f}:1",
+            ),
+        )
+    return list(faint.values())
+
+
 def _flatten(target: list[Any]) -> Iterator[str]:
     for part in target:
         if isinstance(part, list):
@@ -365,7 +451,7 @@ def open_page(page: Page, lang: str, screen: Screen) -> None:
     """Go to a page through its link in the sidebar."""
     name = tt(lang, screen.title)
     page.get_by_test_id("stSidebar").get_by_role("link", name=name, exact=True).click()
-    expect(title(page)).to_have_text(name)
+    expect_page(page, name)
     settle(page)
 
 
@@ -408,7 +494,7 @@ def portrait_views(auditor: Auditor) -> None:
 
 
 def calendar_views(auditor: Auditor) -> None:
-    """A post opened in the side panel through the "Open a post" menu."""
+    """A post opened through the "Open a post" menu."""
     page, lang = auditor.page, auditor.lang
     box = page.get_by_role("combobox", name=tt(lang, "Open a post"))
     box.click()
