@@ -154,7 +154,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "view"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def axe_source() -> str:
     """The axe-core script installed by `npm ci` (pinned in package-lock.json)."""
     if not AXE_JS.exists():
@@ -580,11 +580,11 @@ def summary_table() -> Iterator[None]:
 
 @pytest.mark.parametrize(("lang", "key"), CASES, ids=[f"{lang}-{key}" for lang, key in CASES])
 def test_page_has_no_serious_accessibility_violation(
+    axe_source: str,  # first: without axe-core, say so before starting a server
     browser: Browser,
     app: App,
     page: Page,
     tabs: dict[str, Page],
-    axe_source: str,
     artifacts_dir: Path,
     lang: str,
     key: str,
