@@ -183,7 +183,7 @@ def test_5_a_second_user_approves(browser: Browser, app: App, artifacts_dir: Pat
         reviewer.set_viewport_size({"width": 1280, "height": 1800})
         reviewer.goto(app.url)
         sign_in(reviewer, REVIEWER_EMAIL, DEMO_PASSWORD)
-        expect(title(reviewer)).to_have_text("Today")
+        expect(reviewer.get_by_role("heading", level=1, name="Today", exact=True)).to_be_visible()
         open_page(reviewer, "Calendar")
         open_post(reviewer, TAKEN_FORWARD)
         reviewer.get_by_role("button", name="Approve").click()

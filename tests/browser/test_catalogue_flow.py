@@ -373,7 +373,7 @@ def test_7_withdrawal_closes_her_consent_and_shows_on_today(
     finish_step(page, artifacts_dir, "7_withdrawn")
 
     navigation(page).filter(has_text="Today").click()
-    expect(title(page)).to_have_text("Today")
+    expect(page.get_by_role("heading", level=1, name="Today", exact=True)).to_be_visible()
     expect(
         page.get_by_test_id("stMarkdownContainer").filter(
             has_text=re.compile(
